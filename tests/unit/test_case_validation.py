@@ -1,0 +1,117 @@
+"""Case files: normalization on the way in, and every problem reported at once with its field path."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from overturn.case import InputError, case_from_data, load_case
+
+BASE = {"patient": {"name": "Jane Q. Doe", "birth_date": "1949-05-02"}, "procedure": {"code": "0275T"}}
+
+
+def errors_of(data: dict) -> dict[str, str]:
+    with pytest.raises(InputError) as info:
+        case_from_data(data)
+    return {e.path: e.message for e in info.value.errors}
+
+
+def test_minimal_case_is_valid_and_leaves_unknowns_unknown() -> None:
+    case = case_from_data(BASE)
+    assert case.treatments is None and case.prior_lumbar_procedures is None
+    assert case.findings.ligamentum_flavum_mm is None
+
+
+def test_slashed_zeros_and_missing_dots_are_normalized_everywhere() -> None:
+    case = case_from_data(
+        {**BASE, "diagnoses": ["M48.Ø62", "m51.36", "M48062"], "procedure": {"code": "Ø275t"}}
+    )
+    assert case.diagnoses == ["M48.062", "M51.36"]  # duplicates folded after normalization
+    assert case.procedure.code == "0275T"
+
+
+def test_all_problems_are_reported_together_with_paths() -> None:
+    found = errors_of(
+        {
+            "patient": {"name": "", "birth_date": (date.today() + timedelta(days=1)).isoformat()},
+            "procedure": {"code": "abc", "levels": ["L4L5x"]},
+            "diagnoses": ["M48.069"],
+            "physician": {"name": "Dr X", "npi": "1234567890"},
+            "findings": {"nprs": 11, "spondylolisthesis_grade": -1},
+            "treatments": [{"type": "physical_therapy", "outcome": "great"}],
+        }
+    )
+    assert set(found) == {
+        "patient.name",
+        "patient.birth_date",
+        "procedure.code",
+        "procedure.levels[0]",
+        "diagnoses[0]",
+        "physician.npi",
+        "findings.nprs",
+        "findings.spondylolisthesis_grade",
+        "treatments[0].outcome",
+    }
+    assert "future" in found["patient.birth_date"]
+    assert "2026 code set" in found["diagnoses[0]"]
+
+
+def test_unknown_keys_are_rejected_with_a_suggestion() -> None:
+    found = errors_of({**BASE, "findngs": {}, "procedure": {"code": "0275T", "planed_date": "2027-01-01"}})
+    assert found["findngs"] == "unknown key 'findngs'; did you mean 'findings'?"
+    assert "did you mean 'planned_date'" in found["procedure.planed_date"]
+
+
+def test_missing_required_parts_are_named() -> None:
+    found = errors_of({"coverage": {}})
+    assert found == {"patient": "is required", "procedure": "is required"}
+
+
+@pytest.mark.parametrize(
+    "raw,stored",
+    [
+        ("2026-03-02", "2026-03-02"),
+        ("2026-03", "2026-03"),
+        ("03/2026", "2026-03"),
+        ("3/2/2026", "2026-03-02"),
+        ("2026", "2026"),
+    ],
+)
+def test_prior_procedure_dates_may_be_partial(raw: str, stored: str) -> None:
+    case = case_from_data({**BASE, "prior_lumbar_procedures": [{"type": "fusion", "date": raw}]})
+    assert case.prior_lumbar_procedures[0].date == stored
+
+
+@pytest.mark.parametrize("raw", ["2026-02-30", "2026-13", "1850-01-01", "last spring"])
+def test_impossible_dates_are_rejected(raw: str) -> None:
+    found = errors_of({**BASE, "prior_lumbar_procedures": [{"type": "fusion", "date": raw}]})
+    assert list(found) == ["prior_lumbar_procedures[0].date"]
+
+
+def test_spinal_levels_are_normalized() -> None:
+    case = case_from_data({**BASE, "procedure": {"code": "0275T", "levels": ["l4-5", "L5 - S1", "L3/L4"]}})
+    assert case.procedure.levels == ["L4-L5", "L5-S1", "L3-L4"]
+
+
+def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "case.yaml"
+    bad.write_text("patient:\n  name: [unclosed\nprocedure: {code: 0275T}\n")
+    with pytest.raises(InputError) as info:
+        load_case(bad)
+    assert "line" in str(info.value) and str(bad) in str(info.value)
+
+
+def test_a_case_that_is_not_a_mapping_is_rejected(tmp_path: Path) -> None:
+    bad = tmp_path / "case.yaml"
+    bad.write_text("- just\n- a list\n")
+    with pytest.raises(InputError, match="must be a mapping"):
+        load_case(bad)
+
+
+def test_numbers_in_text_fields_are_kept_as_text() -> None:
+    case = case_from_data(
+        {**BASE, "coverage": {"member_id": 12345}, "physician": {"name": "Dr X", "npi": 1234567893}}
+    )
+    assert case.coverage.member_id == "12345" and case.physician.npi == "1234567893"
