@@ -22,9 +22,22 @@ RUN = 12  # no run of this many consecutive words of the guide may appear in the
 
 # Verification status of each reference, as recorded in ../shared/facts/references.yaml.
 EXPECTED_STATUS = {
-    1: "verified", 2: "verified", 3: "unverified", 4: "partially", 5: "unverified", 6: "unverified",
-    7: "verified", 8: "partially", 9: "partially", 10: "partially", 11: "partially", 12: "verified",
-    13: "verified", 14: "verified", 15: "partially", 16: "verified",
+    1: "verified",
+    2: "verified",
+    3: "unverified",
+    4: "partially",
+    5: "unverified",
+    6: "unverified",
+    7: "verified",
+    8: "partially",
+    9: "partially",
+    10: "partially",
+    11: "partially",
+    12: "verified",
+    13: "verified",
+    14: "verified",
+    15: "partially",
+    16: "verified",
 }
 
 
@@ -34,7 +47,7 @@ def words(text: str) -> list[str]:
 
 
 def runs(tokens: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 def strings(node: Any) -> Iterator[str]:
@@ -69,18 +82,36 @@ def test_pack_loads_with_the_stable_criteria(pack: Pack) -> None:
     assert pack.procedure.codes == ["0275T"]
     assert pack.primary_diagnoses == ["M48.062"]
     assert [c.id for c in pack.criteria] == [
-        "clinical.lss_diagnosis", "clinical.neurogenic_claudication", "clinical.ligamentum_flavum",
-        "clinical.spondylolisthesis", "clinical.conservative_care",
-        "ced.medicare_beneficiary", "ced.lss_with_nc", "ced.no_recent_lumbar_procedure",
+        "clinical.lss_diagnosis",
+        "clinical.neurogenic_claudication",
+        "clinical.ligamentum_flavum",
+        "clinical.spondylolisthesis",
+        "clinical.conservative_care",
+        "ced.medicare_beneficiary",
+        "ced.lss_with_nc",
+        "ced.no_recent_lumbar_procedure",
     ]
     medicare = next(f for f in pack.plan_families if f.id == "medicare")
     assert medicare.extra_diagnoses == ["Z00.6"]
     assert [f.value for f in pack.patient_information] == [
-        "patient_name", "patient_birth_age", "diagnoses", "procedure", "insurance_plan", "plan_type",
-        "physician", "facility", "review_time", "reviewer",
+        "patient_name",
+        "patient_birth_age",
+        "diagnoses",
+        "procedure",
+        "insurance_plan",
+        "plan_type",
+        "physician",
+        "facility",
+        "review_time",
+        "reviewer",
     ]
-    for reason in ("investigational", "not_medically_necessary", "insufficient_documentation",
-                   "conservative_care_not_exhausted", "other"):
+    for reason in (
+        "investigational",
+        "not_medically_necessary",
+        "insufficient_documentation",
+        "conservative_care_not_exhausted",
+        "other",
+    ):
         assert 3 <= len([s for r, s in pack.rebuttals.items() if r.value == reason][0]) <= 6
 
 
@@ -108,8 +139,11 @@ def test_identifiers_are_exact(pack: Pack) -> None:
     ids = {b.n: b.identifiers for b in pack.bibliography}
     assert ids[2]["nct"] == "NCT03072927"
     assert ids[1]["ncd"] == ids[7]["ncd"] == "150.13"
-    assert ids[12] == {"pmid": "30199512", "doi": "10.1097/AAP.0000000000000868",
-                       "url": "https://rapm.bmj.com/content/43/7/789"}
+    assert ids[12] == {
+        "pmid": "30199512",
+        "doi": "10.1097/AAP.0000000000000868",
+        "url": "https://rapm.bmj.com/content/43/7/789",
+    }
     assert ids[13]["pmid"] == "22651852"
     assert ids[14]["pmid"] == "33942964" and ids[14]["pmcid"] == "PMC9291913"
     assert ids[15]["doi"] == "10.1111/papr.13293"
@@ -163,16 +197,33 @@ def test_medicare_block_carries_the_ced_study(pack: Pack) -> None:
 
 def test_non_medicare_block_carries_fda_and_mist(pack: Pack) -> None:
     text = block_text(pack, "non_medicare")
-    for needle in ("K062038", "K233800", "2.5 mm", "grade 2", "Grade A", "1-A", "100,000", "3,956", "88%",
-                   "66 of 75"):
+    for needle in (
+        "K062038",
+        "K233800",
+        "2.5 mm",
+        "grade 2",
+        "Grade A",
+        "1-A",
+        "100,000",
+        "3,956",
+        "88%",
+        "66 of 75",
+    ):
         assert needle in text, needle
     assert "NCT03072927" not in text and "Z00.6" not in text
 
 
 def test_unverified_claims_are_marked(pack: Pack) -> None:
     by_id = {s.id: s for _, s in walk_statements(pack) if s.id}
-    for ident in ("proc.code", "non.fda_2010", "non.specialties", "non.evidence_count", "non.stenosis_types",
-                  "non.safety_esi", "non.recovery"):
+    for ident in (
+        "proc.code",
+        "non.fda_2010",
+        "non.specialties",
+        "non.evidence_count",
+        "non.stenosis_types",
+        "non.safety_esi",
+        "non.recovery",
+    ):
         assert by_id[ident].status == "unverified", ident
     for ident in ("non.fda_2006", "non.fda_2024"):
         assert by_id[ident].status == "verified", ident
