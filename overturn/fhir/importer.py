@@ -72,6 +72,8 @@ def import_fhir(
             report.add(IGNORED, entry.path, entry.label, "not valid FHIR R4 (see the problems above)")
         else:
             valid.append(entry)
+    if not entries:
+        report.add(NOTE, "entry", "", "the input holds no resources: nothing to import")
     _report_references(ctx, valid)
     _dispatch(ctx, valid)
     _check_case(ctx)

@@ -37,23 +37,39 @@ class CriteriaFacts:
     from_pack: bool = True
 
 
-def leaf_facts(rule: Any) -> list[str]:
-    """Fact paths named by the leaves of a criterion rule tree (mapping or object, any nesting)."""
+# Rule operators that read a case fact without naming it in a ``fact`` key.
+IMPLIED_FACTS = {
+    "has_code": "diagnoses",
+    "in_family": "coverage.plan_type",
+    "treatment_tried": "treatments",
+    "no_recent_procedure": "prior_lumbar_procedures",
+}
+
+
+def leaf_facts(
+    rule: Any, criteria: dict[str, Any] | None = None, seen: frozenset[str] = frozenset()
+) -> list[str]:
+    """Fact paths the leaves of a rule tree read. ``criterion`` leaves are followed into the criterion
+    they name (``criteria`` maps id -> rule), guarding against cycles."""
+    if hasattr(rule, "model_dump"):
+        rule = rule.model_dump()
     found: list[str] = []
-    if isinstance(rule, dict):
-        for key in ("fact", "path", "field"):
-            if isinstance(rule.get(key), str):
-                found.append(rule[key])
-        for value in rule.values():
-            if isinstance(value, dict | list):
-                found += leaf_facts(value)
-    elif isinstance(rule, list):
+    if isinstance(rule, list):
         for value in rule:
-            found += leaf_facts(value)
-    elif rule is not None and not isinstance(rule, str | int | float | bool):
-        if hasattr(rule, "model_dump"):
-            return leaf_facts(rule.model_dump())
-        return leaf_facts(getattr(rule, "__dict__", {}))
+            found += leaf_facts(value, criteria, seen)
+        return found
+    if not isinstance(rule, dict):
+        return found
+    op = rule.get("op")
+    if isinstance(rule.get("fact"), str):
+        found.append(rule["fact"])
+    if op in IMPLIED_FACTS:
+        found.append(IMPLIED_FACTS[op])
+    if op == "criterion" and criteria and rule.get("id") in criteria and rule["id"] not in seen:
+        found += leaf_facts(criteria[rule["id"]], criteria, seen | {rule["id"]})
+    for key in ("rules", "rule"):
+        if key in rule:
+            found += leaf_facts(rule[key], criteria, seen)
     return found
 
 
@@ -62,13 +78,17 @@ def criteria_facts(pack_name: str = "mild") -> CriteriaFacts:
     try:
         from overturn.packs import load_pack  # type: ignore[attr-defined]
     except ImportError:
-        return CriteriaFacts(pack_name, "0", list(DEFAULT_CRITERIA_FACTS), from_pack=False)
+        try:
+            from overturn.packs.load import load_pack
+        except ImportError:
+            return CriteriaFacts(pack_name, "0.0.0", list(DEFAULT_CRITERIA_FACTS), from_pack=False)
     pack = load_pack(pack_name)
+    rules = {str(c.id): c.rule for c in pack.criteria}
     ordered: dict[str, list[str]] = {}
     unknown: list[str] = []
-    for criterion in getattr(pack, "criteria", []) or []:
-        title = str(getattr(criterion, "title", None) or getattr(criterion, "id", ""))
-        for path in leaf_facts(getattr(criterion, "rule", None)):
+    for criterion in pack.criteria:
+        title = str(criterion.title or criterion.id)
+        for path in leaf_facts(criterion.rule, rules):
             item = fact_for_path(path)
             if item is None:
                 unknown.append(path)
@@ -76,9 +96,7 @@ def criteria_facts(pack_name: str = "mild") -> CriteriaFacts:
             ordered.setdefault(item.path, [])
             if title not in ordered[item.path]:
                 ordered[item.path].append(title)
-    name = str(getattr(pack, "name", None) or getattr(pack, "id", None) or pack_name)
-    version = str(getattr(pack, "version", None) or "0")
-    return CriteriaFacts(name, version, list(ordered), ordered, sorted(set(unknown)))
+    return CriteriaFacts(str(pack.id), str(pack.version), list(ordered), ordered, sorted(set(unknown)))
 
 
 def questionnaire_url(pack: str) -> str:
@@ -92,8 +110,6 @@ def _extension(name: str, key: str, value: Any) -> dict[str, Any]:
 def fact_item(fact: FactItem, used_by: Iterable[str] = ()) -> dict[str, Any]:
     item: dict[str, Any] = {"linkId": fact.path, "text": fact.text, "type": fact.type}
     titles = list(used_by)
-    if titles:
-        item["prefix"] = "; ".join(titles)[:500]
     if fact.required:
         item["required"] = True
     if fact.repeats:
@@ -121,8 +137,14 @@ def fact_item(fact: FactItem, used_by: Iterable[str] = ()) -> dict[str, Any]:
             {"valueCoding": {"system": fact.system, "code": code, "display": display}}
             for code, display in fact.options
         ]
-    if fact.is_group:
-        item["item"] = [fact_item(child) for child in fact.children]
+    children = [fact_item(child) for child in fact.children] if fact.is_group else []
+    if titles:
+        # a display child says which criteria read this fact, so the person answering knows why it is asked
+        children.append(
+            {"linkId": fact.path + ".criteria", "text": "Used by: " + "; ".join(titles), "type": "display"}
+        )
+    if children:
+        item["item"] = children
     return item
 
 
@@ -139,7 +161,9 @@ def build_questionnaire(facts: CriteriaFacts) -> dict[str, Any]:
     """The Questionnaire as a JSON-ready dict, validated with the R4B model."""
     from fhir.resources.R4B.questionnaire import Questionnaire
 
-    context = [item for path in CONTEXT_FACTS for item in _with_gate(FACT_ITEMS[path])]
+    context = [
+        item for path in CONTEXT_FACTS for item in _with_gate(FACT_ITEMS[path], facts.used_by.get(path, ()))
+    ]
     criteria = [
         item
         for path in facts.facts
@@ -166,15 +190,23 @@ def build_questionnaire(facts: CriteriaFacts) -> dict[str, Any]:
                 "type": "group",
                 "item": context,
             },
+        ],
+    }
+    if criteria:
+        data["item"].append(
             {
                 "linkId": CRITERIA_GROUP,
                 "text": "Facts the coverage criteria need",
                 "type": "group",
                 "item": criteria,
-            },
-        ],
-    }
+            }
+        )
     Questionnaire.model_validate(data)
+    from overturn.fhir.validate_qr import validate_questionnaire
+
+    broken = validate_questionnaire(data)
+    if broken:  # a programming error in the fact table, never the user's input
+        raise ValueError("; ".join(str(issue) for issue in broken))
     return data
 
 
