@@ -30,7 +30,8 @@ DEMO_CASE = Path(__file__).resolve().parents[1] / "packs" / "mild" / "examples" 
 
 
 def fail(exc: InputError) -> NoReturn:
-    err.print(exc.render(), markup=False, highlight=False)
+    # Plain text, never wrapped: a field path cut in two is harder to find.
+    sys.stderr.write(exc.render() + "\n")
     raise typer.Exit(2)
 
 

@@ -163,7 +163,7 @@ def walk(node: object):  # type: ignore[no-untyped-def]
         children = node.children
     elif isinstance(node, Paragraph):
         children = node.content
-    elif isinstance(node, BulletList) or isinstance(node, Checklist):
+    elif isinstance(node, BulletList | Checklist):
         children = node.items
     elif isinstance(node, CheckItem):
         children = (node.detail,)
