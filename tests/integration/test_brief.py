@@ -12,7 +12,7 @@ from overturn.brief import build_brief
 from overturn.case import case_from_data, load_case
 from overturn.criteria import evaluate_criteria
 from overturn.document.model import BibEntry, Checklist, Cite, Document, Section, cited_numbers, walk
-from overturn.document.serialize import from_data, to_data
+from overturn.document.serialize import from_data
 from overturn.packs.load import load_pack
 from overturn.render import render
 
