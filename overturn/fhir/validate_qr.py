@@ -128,44 +128,64 @@ def _all_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _all_answers(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Every answer in a response by linkId (also those nested under answers)."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        for answer in item.get("answer", []) or []:
-            if isinstance(answer, dict):
-                found.setdefault(str(item.get("linkId")), []).append(answer)
-                for key, value in _all_answers(answer.get("item", [])).items():
-                    found.setdefault(key, []).extend(value)
-        for key, value in _all_answers(item.get("item", []) or []).items():
-            found.setdefault(key, []).extend(value)
-    return found
+Scope = list[tuple[dict[str, Any], dict[str, Any] | None]]  # ancestors: (item, the answer we are under)
 
 
 class _Validator:
     def __init__(self, response: dict[str, Any], questionnaire: dict[str, Any]):
         self.response = response
         self.questionnaire = questionnaire
-        self.answers = _all_answers(response.get("item", []))
         self.q_links = {item.get("linkId") for item in _all_items(questionnaire.get("item", []))}
         self.completed = response.get("status") in {"completed", "amended"}
         self.types = _resource_types()
         self.issues: list[Issue] = []
+        # document order of every response item, for the "nearest occurrence" rule of enableWhen
+        self.order: dict[int, float] = {}
+        self.by_link: dict[str, list[tuple[float, dict[str, Any]]]] = {}
+        self._number(response.get("item", []) or [])
+
+    def _number(self, items: list[Any]) -> None:
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            self.order[id(item)] = len(self.order)
+            self.by_link.setdefault(str(item.get("linkId")), []).append((self.order[id(item)], item))
+            for answer in item.get("answer", []) or []:
+                if isinstance(answer, dict):
+                    self._number(answer.get("item", []) or [])
+            self._number(item.get("item", []) or [])
+
+    def after(self, items: list[Any], scope: Scope) -> float:
+        """A document position just after ``items`` (where a missing item would have been)."""
+        last = [self.order[id(i)] for i in _all_items(items) if id(i) in self.order]
+        if last:
+            return max(last) + 0.5
+        return self.order.get(id(scope[-1][0]), -1) + 0.5 if scope else len(self.order) + 0.5
 
     def error(self, link: str | None, where: str, message: str) -> None:
         self.issues.append(Issue(ERROR, link, where, message))
 
-    def enabled(self, q: dict[str, Any]) -> bool:
+    def enabled(self, q: dict[str, Any], scope: Scope, position: float) -> bool:
         conditions = q.get("enableWhen", [])
         if not conditions:
             return True
-        results = [self._condition(c) for c in conditions]
+        results = [self._condition(c, scope, position) for c in conditions]
         return any(results) if q.get("enableBehavior") == "any" else all(results)
 
-    def _condition(self, cond: dict[str, Any]) -> bool:
-        answers = self.answers.get(str(cond.get("question")), [])
+    def _answers_for(self, question: str, scope: Scope, position: float) -> list[dict[str, Any]]:
+        """Answers of the nearest occurrence of ``question``: on the ancestor axis first, then the
+        nearest preceding item, then the nearest following one (FHIR R4 enableWhen rule)."""
+        for item, answer in reversed(scope):
+            if item.get("linkId") == question:
+                return [answer] if answer is not None else list(item.get("answer", []) or [])
+        occurrences = self.by_link.get(question, [])
+        before = [o for o in occurrences if o[0] < position]
+        after = [o for o in occurrences if o[0] > position]
+        chosen = before[-1][1] if before else (after[0][1] if after else None)
+        return [a for a in (chosen or {}).get("answer", []) or [] if isinstance(a, dict)]
+
+    def _condition(self, cond: dict[str, Any], scope: Scope, position: float) -> bool:
+        answers = self._answers_for(str(cond.get("question")), scope, position)
         op = cond.get("operator")
         expected = next((v for k, v in cond.items() if k.startswith("answer")), None)
         if op == "exists":
@@ -188,7 +208,9 @@ class _Validator:
                 continue
         return op == "!=" and not answers
 
-    def walk(self, items: list[dict[str, Any]], questions: list[dict[str, Any]], path: str) -> None:
+    def walk(
+        self, items: list[dict[str, Any]], questions: list[dict[str, Any]], path: str, scope: Scope
+    ) -> None:
         by_link = {q.get("linkId"): q for q in questions if isinstance(q, dict)}
         seen: Counter[str] = Counter()
         for i, item in enumerate(items):
@@ -202,17 +224,18 @@ class _Validator:
             seen[link] += 1
             if seen[link] == 2 and not (q.get("type") == "group" and q.get("repeats")):
                 self.error(link, where, "only one response item with this linkId is allowed")
-            self.item(item, q, where)
+            self.item(item, q, where, scope)
+        missing_at = self.after(items, scope)
         for q in questions:
             link = str(q.get("linkId"))
-            if q.get("required") and self.completed and self.enabled(q) and not seen[link]:
+            if q.get("required") and self.completed and not seen[link] and self.enabled(q, scope, missing_at):
                 self.error(link, path, f"no answer for required item '{link}'")
 
-    def item(self, item: dict[str, Any], q: dict[str, Any], where: str) -> None:
+    def item(self, item: dict[str, Any], q: dict[str, Any], where: str, scope: Scope) -> None:
         link = str(q.get("linkId"))
         qtype = q.get("type")
         answers = [a for a in item.get("answer", []) or [] if isinstance(a, dict)]
-        if not self.enabled(q):
+        if not self.enabled(q, scope, self.order.get(id(item), -1)):
             if answers or item.get("item"):
                 self.error(link, where, "the item is not enabled (enableWhen) but has answers")
             return
@@ -223,7 +246,7 @@ class _Validator:
                 children = item.get("item", []) or []
                 if q.get("required") and self.completed and not children:
                     self.error(link, where, "no sub-items found for required group")
-                self.walk(children, q.get("item", []), where)
+                self.walk(children, q.get("item", []), where, [*scope, (item, None)])
             return
         if len(answers) > 1 and not q.get("repeats"):
             self.error(link, where, "only one answer is allowed (the item does not repeat)")
@@ -244,9 +267,9 @@ class _Validator:
             for message in check_answer(q, answer, self.types):
                 self.error(link, f"{where}.answer[{j}]", message)
             if answer.get("item"):
-                self.walk(answer["item"], q.get("item", []), f"{where}.answer[{j}]")
+                self.walk(answer["item"], q.get("item", []), f"{where}.answer[{j}]", [*scope, (item, answer)])
         if item.get("item"):
-            self.walk(item["item"], q.get("item", []), where)
+            self.walk(item["item"], q.get("item", []), where, [*scope, (item, None)])
 
     def _exclusive(self, q: dict[str, Any], answers: list[dict[str, Any]], link: str, where: str) -> None:
         if len(answers) < 2:
@@ -282,6 +305,6 @@ def validate_response(response: dict[str, Any], questionnaire: dict[str, Any] | 
         ]
     validator = _Validator(response, questionnaire)
     validator.walk(
-        response.get("item", []) or [], questionnaire.get("item", []) or [], "QuestionnaireResponse"
+        response.get("item", []) or [], questionnaire.get("item", []) or [], "QuestionnaireResponse", []
     )
     return validator.issues
