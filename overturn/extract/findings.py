@@ -1,0 +1,340 @@
+"""Findings: neurogenic claudication, flexion relief, ligamentum flavum, listhesis, stenosis, tolerances, scores."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from overturn.extract import values as v
+from overturn.extract.facts import Fact
+from overturn.extract.pipeline import Mention
+
+Extractor = Callable[[Mention], list[Fact]]
+
+
+def make_fact(m: Mention, field: str, value: Any, level: str | None = None) -> Fact:
+    return Fact(
+        field=field,
+        value=value,
+        note=m.note.id,
+        sentence=" ".join(m.sentence.split()),
+        start=m.start,
+        end=m.end,
+        text=m.text,
+        flags=m.flags,
+        level=level,
+    )
+
+
+# ---- levels near a mention ---------------------------------------------------------------------------------------
+
+_AFTER_LINK = re.compile(
+    r"^[\s,:(]*(?:(?:is|are|was|were|seen|present|noted|identified|most\s+\w+|worst|greatest|especially|"
+    r"particularly|predominantly|mainly|at|of|in|involving|from|on|the|levels?|both|bilaterally|bilateral|"
+    r"centrally|on\s+the\s+(?:left|right)|\w+ly)[\s,:(]*)*$",
+    re.IGNORECASE,
+)
+_LIST_LINK = re.compile(r"^[\s,]*(?:and|&|as\s+well\s+as|or)?[\s,]*(?:at\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+def levels_near(m: Mention) -> list[str]:
+    """Levels a mention speaks of: a list right after it, else the nearest before it in the sentence, else the
+    last level named earlier in the paragraph ("At the L4-5 level, ... There is severe stenosis.")."""
+    after = m.after
+    found = v.find_levels(after)
+    if found and _AFTER_LINK.match(after[: found[0].start]):
+        return _level_run(after, found)
+    before = m.before
+    found = v.find_levels(before)
+    if found:
+        run = [found[-1]]
+        for prev in reversed(found[:-1]):
+            if _LIST_LINK.match(before[prev.end : run[0].start]):
+                run.insert(0, prev)
+            else:
+                break
+        return [lv for mention in run for lv in mention.levels]
+    paragraph = m.note.text[m.paragraph_start : m.sentence_start]
+    found = v.find_levels(paragraph)
+    return list(found[-1].levels) if found else []
+
+
+def _level_run(text: str, found: list[v.LevelMention]) -> list[str]:
+    run = [found[0]]
+    for nxt in found[1:]:
+        if _LIST_LINK.match(text[run[-1].end : nxt.start]):
+            run.append(nxt)
+        else:
+            break
+    return [lv for mention in run for lv in mention.levels]
+
+
+def lumbar_levels(m: Mention) -> list[str]:
+    return v.lumbar_only(levels_near(m))
+
+
+# ---- neurogenic claudication and flexion relief -------------------------------------------------------------------
+
+_SPINE_CONTEXT = re.compile(
+    r"(?i)\b(?:legs?|buttocks?|thighs?|calf|calves|walk\w*|stand\w*|stenosis|claudicat\w*|LSS|spin\w*|lumbar|"
+    r"back)\b"
+)
+_VASCULAR = re.compile(r"(?i)\b(?:vascular|arterial|peripheral\s+arter\w*|PAD|PVD|ABIs?|ischemi\w*)\b")
+_LOCAL_NEGATION = re.compile(r"(?i)\b(?:no|not|without|never|denies|deny|nor|n't)\b(?:\s+\w+){0,3}\s*$")
+
+
+def neurogenic_claudication(m: Mention) -> list[Fact]:
+    if m.text == "NC" and not _SPINE_CONTEXT.search(m.sentence):
+        return []
+    fact = make_fact(m, "findings.neurogenic_claudication", not m.flags.negated)
+    specific = re.match(r"(?i)neurogenic|pseudo", m.text)
+    if not specific and _VASCULAR.search(m.sentence):
+        return [fact.skip("vascular claudication")]
+    return [fact]
+
+
+def flexion_relief(m: Mention) -> list[Fact]:
+    negated = m.flags.negated or bool(_LOCAL_NEGATION.search(m.before)) or bool(
+        re.search(r"(?i)\b(?:not|no|never)\b", m.text)
+    )
+    return [make_fact(m, "findings.relief_with_flexion", not negated)]
+
+
+# ---- ligamentum flavum ---------------------------------------------------------------------------------------------
+
+_LF_LINK = re.compile(
+    r"^[\s,:(\-]*(?:(?:hypertroph\w*|thicken\w*|thickness|thick|measur\w*|of|is|was|are|were|up\s+to|"
+    r"approximately|approx\.?|about|to|at|the|levels?|which|that|bilateral(?:ly)?|left|right|on|and|"
+    r"[CTLS]\d{1,2}(?:\s*[-/]\s*[LS]?\d{1,2})?|~|=|>|<|\u2265)[\s,:()\-=]*)*$",
+    re.IGNORECASE,
+)
+_INSTRUMENT = re.compile(
+    r"(?i)^\s*(?:\w+\s+)?(?:kerrison|spacer|needle|gauge|cage|screws?|rods?|drill|burr?|curette|cannula|trocar|"
+    r"implant|graft|osteotome|rongeur|blade|catheter|dilator|tube|retractor|plate|punch|portal|incision|"
+    r"disc|disk|osteophyte|bulge|protrusion|herniation|cyst|extrusion|nodule|lesion|mass)"
+)
+_LF_BEFORE = re.compile(
+    rf"(?P<m>{v.MEASURE.pattern})\s+(?:of\s+)?(?:thick(?:ened|ening)?\s+)?(?:bilateral\s+)?(?:hypertrophied\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def ligamentum_flavum(m: Mention) -> list[Fact]:
+    if m.flags.negated:
+        return []
+    facts: list[Fact] = []
+    after = m.after
+    cursor = 0
+    default_levels = lumbar_levels(m)
+    for match in v.MEASURE.finditer(after):
+        if not _LF_LINK.match(after[cursor : match.start()]) or _INSTRUMENT.match(after[match.end() :]):
+            break
+        mm = v.millimetres(match)
+        named = v.find_levels(after[: match.start()])
+        level = named[-1].levels[0] if named else (default_levels[0] if default_levels else None)
+        if mm is not None:
+            facts.append(_lf_fact(m, mm, level))
+        cursor = match.end()
+    if not facts:
+        before = _LF_BEFORE.search(m.before)
+        if before:
+            mm = v.millimetres(v.MEASURE.match(before.group("m")))  # type: ignore[arg-type]
+            if mm is not None:
+                facts.append(_lf_fact(m, mm, default_levels[0] if default_levels else None))
+    return facts
+
+
+def _lf_fact(m: Mention, mm: float, level: str | None) -> Fact:
+    fact = make_fact(m, "findings.ligamentum_flavum_mm", mm, level)
+    if not 0 < mm <= 20:
+        fact.skip("not a plausible ligamentum flavum thickness")
+    return fact
+
+
+# ---- spondylolisthesis -------------------------------------------------------------------------------------------------
+
+_GRADE_AFTER = re.compile(
+    r"^[\s,:(]*(?:(?:of|at)\s+)?(?:[TL]\d{1,2}\s*(?:on|over|/|-)\s*[LS]?\d{1,2}\s*)?(?:level\s*)?[\s,:(]*"
+    r"(?:(?:is|which\s+is|measuring|that\s+is)\s+)?(?:Meyerding\s+)?(?P<grade>"
+    + v.GRADE_BEFORE.pattern
+    + ")",
+    re.IGNORECASE,
+)
+_GRADE_GAP = re.compile(
+    r"^[\s,(]*(?:(?:anterior|posterior|degenerative|isthmic|stable|unstable|mild|minimal|slight|"
+    r"spondylolytic|lytic|[TL]\d{1,2}(?:\s*(?:-|/|on|over)\s*[LS]?\d{1,2})?)[\s,]*)*$",
+    re.IGNORECASE,
+)
+_SINGLE_OF = re.compile(r"^\s*of\s+(?:the\s+)?(?P<v>[TL]\d{1,2})\b(?!\s*(?:-|/|on|over))")
+
+
+def spondylolisthesis(m: Mention) -> list[Fact]:
+    levels = lumbar_levels(m)
+    single = _SINGLE_OF.match(m.after)
+    if single and not v.find_levels(m.after[:25]):
+        below = v.VERTEBRAE[v.VERTEBRAE.index(single["v"]) + 1] if single["v"] in v.VERTEBRAE[:-1] else None
+        levels = [f"{single['v']}-{below}"] if below else levels
+    level = levels[0] if levels else None
+    if m.flags.negated:
+        return [make_fact(m, "findings.spondylolisthesis_grade", 0, level)]
+    grade = None
+    for match in v.GRADE_BEFORE.finditer(m.before):
+        if _GRADE_GAP.match(m.before[match.end() :]):
+            grade = v.grade_value(match)
+    after = _GRADE_AFTER.match(m.after)
+    if grade is None and after:
+        inner = v.GRADE_BEFORE.search(after.group("grade"))
+        grade = v.grade_value(inner) if inner else None
+    fact = make_fact(m, "findings.spondylolisthesis_grade", grade, level)
+    return [fact if grade is not None else fact.skip("spondylolisthesis named without a grade")]
+
+
+def normal_alignment(m: Mention) -> list[Fact]:
+    if m.flags.negated:
+        return []
+    return [make_fact(m, "findings.spondylolisthesis_grade", 0)]
+
+
+# ---- stenosis ------------------------------------------------------------------------------------------------------
+
+_NOT_SPINE = re.compile(
+    r"(?i)aortic|mitral|valv|pulmon|carotid|renal|arter|tracheal|subglottic|urethral|pyloric|meatal|biliary|"
+    r"esophag|ostial|stent|coronary|vertebral\s+arter"
+)
+_CLAUSE_CUT = re.compile(r"(?is).*(?:stenosis|stenoses|narrowing|;|,\s|\bbut\b)")
+_FORAMINAL = re.compile(r"(?i)foramin")
+_CENTRAL = re.compile(r"(?i)central|canal|spinal|thecal|recess|subarticular|lumbar|\bLSS\b")
+_SEVERITY_AFTER = re.compile(r"^[\s,(]*(?:which\s+is\s+|that\s+is\s+|is\s+|,\s*)?", re.IGNORECASE)
+
+
+def stenosis(m: Mention) -> list[Fact]:
+    clause = _CLAUSE_CUT.sub("", m.before[-80:])
+    if _NOT_SPINE.search(clause + m.text) or _NOT_SPINE.search(m.after[:30]):
+        return []
+    if _FORAMINAL.search(clause) and not _CENTRAL.search(clause):
+        return []
+    all_levels = levels_near(m)
+    levels = v.lumbar_only(all_levels)
+    if all_levels and not levels:
+        return []
+    severities = [s for s in (v.severity_value(x) for x in v.SEVERITY.finditer(clause)) if s]
+    tail = m.after[_SEVERITY_AFTER.match(m.after).end() :]  # type: ignore[union-attr]
+    follow = v.SEVERITY.match(tail)
+    if follow and v.severity_value(follow):
+        severities.append(v.severity_value(follow))  # type: ignore[arg-type]
+    severity = v.worst_severity(severities)
+    facts = [make_fact(m, "findings.stenosis_levels", lv, lv) for lv in levels]
+    if severity:
+        facts += [make_fact(m, "findings.stenosis_severity", severity, lv) for lv in levels or [None]]
+    if m.flags.negated:
+        return [f.skip("negated") for f in facts]
+    return facts
+
+
+# ---- tolerances and scores -----------------------------------------------------------------------------------------
+
+_DURATION_BEFORE = re.compile(rf"(?P<d>{v.DURATION.pattern})\s+of\s+(?:prolonged\s+)?$", re.IGNORECASE)
+
+
+def standing_tolerance(m: Mention) -> list[Fact]:
+    window = m.after[:60]
+    for match in v.DURATION.finditer(window):
+        value = v.minutes(match)
+        if value is not None and "." not in window[: match.start()].replace("..", ""):
+            return [make_fact(m, "findings.standing_tolerance_min", value)]
+        break
+    before = _DURATION_BEFORE.search(m.before[-40:])
+    if before:
+        value = v.minutes(v.DURATION.search(before.group("d")))  # type: ignore[arg-type]
+        if value is not None:
+            return [make_fact(m, "findings.standing_tolerance_min", value)]
+    return []
+
+
+_DISTANCE_BEFORE = re.compile(rf"(?P<d>{v.DISTANCE.pattern})\s+(?:of\s+)?$", re.IGNORECASE)
+
+
+def walking_tolerance(m: Mention) -> list[Fact]:
+    window = m.after[:60]
+    match = v.DISTANCE.search(window)
+    if match is None:
+        before = _DISTANCE_BEFORE.search(m.before[-40:])
+        match = v.DISTANCE.search(before.group("d")) if before else None
+    if match is None:
+        return []
+    feet, text = v.distance(match)
+    if feet is not None:
+        return [make_fact(m, "findings.walking_tolerance_ft", feet)]
+    return [
+        make_fact(m, "findings.walking_tolerance_ft", text).skip(
+            "blocks have no fixed length; kept as text (the case has no field for it)"
+        )
+    ]
+
+
+_SCORE_AFTER = re.compile(
+    r"^[\s:=,(]*(?:score\s*|index\s*)?(?:of\s*|is\s*|was\s*|=\s*|at\s*|:\s*)*"
+    r"(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<scale>%|percent|/\s*50|/\s*100|out\s+of\s+(?:50|100)|mm)?",
+    re.IGNORECASE,
+)
+
+
+def oswestry(m: Mention) -> list[Fact]:
+    match = _SCORE_AFTER.match(m.after[:40])
+    if not match:
+        return []
+    value = float(match["n"])
+    if match["scale"] and "50" in match["scale"]:
+        value *= 2
+    fact = make_fact(m, "findings.odi", value)
+    return [fact if 0 <= value <= 100 else fact.skip("not an ODI score (0-100)")]
+
+
+_OUT_OF_TEN = re.compile(r"(?P<a>\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(?P<b>\d{1,2}))?\s*(?:/|out\s+of)\s*10")
+_PAIN_WORDS = re.compile(r"(?i)pain|hurt|ache|aching|VAS|NPRS|NRS|score|rates?|rated|severity|discomfort")
+
+
+def pain_score(m: Mention) -> list[Fact]:
+    scale = _OUT_OF_TEN.match(m.text)
+    if scale:
+        if not _PAIN_WORDS.search(m.sentence):
+            return []
+        value = v.range_max(scale["a"], scale["b"])
+    else:
+        match = _SCORE_AFTER.match(m.after[:30])
+        if not match or _OUT_OF_TEN.match(m.after[match.start("n") :]):
+            return []  # the "x/10" that follows is a target of its own
+        value = float(match["n"])
+        if match["scale"] and ("100" in match["scale"] or match["scale"] == "mm"):
+            value /= 10
+    if value is None:
+        return []
+    fact = make_fact(m, "findings.nprs", value)
+    return [fact if 0 <= value <= 10 else fact.skip("not a 0-10 pain score")]
+
+
+_POOR = re.compile(
+    r"(?i)\b(?:poor|not\s+an?\s+(?:good|ideal|suitable|appropriate)|unsuitable|high[- ]risk|non-?|"
+    r"not\s+a)\s*$"
+)
+
+
+def surgical_candidate(m: Mention) -> list[Fact]:
+    poor = bool(_POOR.search(m.before[-30:])) or m.text.lower().startswith("non")
+    return [make_fact(m, "findings.surgical_candidate", not (m.flags.negated or poor))]
+
+
+FINDING_EXTRACTORS: dict[str, Extractor] = {
+    "NC": neurogenic_claudication,
+    "FLEXION": flexion_relief,
+    "LF": ligamentum_flavum,
+    "LISTHESIS": spondylolisthesis,
+    "ALIGNMENT": normal_alignment,
+    "STENOSIS": stenosis,
+    "STANDING": standing_tolerance,
+    "WALKING": walking_tolerance,
+    "ODI": oswestry,
+    "PAIN_SCORE": pain_score,
+    "SURGICAL_CANDIDATE": surgical_candidate,
+}
