@@ -1,0 +1,88 @@
+"""PDF writer: the document tree goes to a Typst template as JSON, and Typst lays it out.
+
+Why this shape:
+- Case text never becomes Typst markup. The whole tree is serialised to JSON and handed over through
+  ``sys_inputs``; the template (``typst/brief.typ``) only ever displays the strings it reads, so ``#read``,
+  ``$``, ``*`` or ``]`` in a patient name print as themselves.
+- The Typst project root is the template folder, which holds only the template and the vendored fonts:
+  even a template bug could not read a file outside it.
+- Fonts are vendored (``typst/fonts``) and system fonts are ignored, so a brief looks the same on every
+  machine; Typst's own bundled fonts (part of the pinned ``typst`` wheel) remain as a last fallback for
+  scripts Inter does not cover.
+- One compiler per process is kept and reused: it caches parsed fonts and the template, which makes a brief
+  several times faster than building a fresh one per call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from overturn.document.model import Bibliography, Document, walk
+from overturn.document.serialize import to_data
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "typst"
+FONT_DIR = TEMPLATE_ROOT / "fonts"
+TEMPLATE = TEMPLATE_ROOT / "brief.typ"
+
+# Characters that never reach an output file:
+# - C0/C1 controls other than tab and newline (illegal in XML, invisible or destructive in PDF text);
+# - bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069) and the LRM/RLM/ALM marks:
+#   in a clinical document they can make "evil" display as "live" (the "Trojan Source" trick);
+# - lone surrogates and the noncharacters U+FFFE/U+FFFF, which no encoder accepts.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def clean_text(text: str) -> str:
+    """Text as every binary writer prints it: unsafe characters dropped, CR/CRLF and tabs made plain."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _UNSAFE.sub("", text)
+
+
+def _clean(data: Any) -> Any:
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, list):
+        return [_clean(x) for x in data]
+    if isinstance(data, dict):
+        return {k: _clean(v) for k, v in data.items()}
+    return data
+
+
+def template_data(doc: Document) -> str:
+    """The JSON the template reads: the document tree, cleaned, plus the numbers citations may link to."""
+    data = _clean(to_data(doc))
+    data["bib_numbers"] = sorted(
+        {e.number for node in walk(doc) if isinstance(node, Bibliography) for e in node.entries}
+    )
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+_lock = threading.Lock()
+_compiler: Any = None
+
+
+def _get_compiler() -> Any:
+    global _compiler
+    if _compiler is None:
+        import typst  # imported here: the CLI should not pay for it unless a PDF is asked for
+
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(FONT_DIR)])
+        _compiler = typst.Compiler(
+            str(TEMPLATE), root=str(TEMPLATE_ROOT), font_paths=fonts, ignore_system_fonts=True
+        )
+    return _compiler
+
+
+def render_pdf(doc: Document) -> bytes:
+    payload = template_data(doc)
+    with _lock:  # a Typst compiler is not meant to be shared between threads mid-compile
+        pdf = _get_compiler().compile(format="pdf", sys_inputs={"data": payload})
+    if not isinstance(pdf, bytes):  # pragma: no cover - only multi-page PNG/SVG output returns a list
+        raise RuntimeError("Typst returned no PDF")
+    return pdf
