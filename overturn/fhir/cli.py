@@ -86,13 +86,18 @@ def questionnaire_command(
 def _pdf_source(case: Path, pack: str | None) -> Any:
     """A callable rendering the PDF brief, or None when no PDF writer is installed."""
     try:
-        from overturn.batch import render_one
-        from overturn.render import WRITERS
+        from overturn.render import WRITERS, render
+        from overturn.service import build_document, prepare_file
     except ImportError:
         return None
     if "pdf" not in WRITERS:
         return None
-    return lambda: render_one(case, "pdf", pack=pack)
+
+    def pdf() -> bytes:
+        prepared = prepare_file(case, pack, None)
+        return render(build_document(prepared, "brief", None, True), "pdf")
+
+    return pdf
 
 
 @app.command("export")

@@ -76,6 +76,7 @@ def import_fhir(
         report.add(NOTE, "entry", "", "the input holds no resources: nothing to import")
     _report_references(ctx, valid)
     _dispatch(ctx, valid)
+    report.used = {e.label for e in entries if id(e) in ctx.used}
     _check_case(ctx)
     return ImportResult(ctx.case, report)
 

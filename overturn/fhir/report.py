@@ -40,6 +40,7 @@ class ImportReport:
     bundle_type: str | None = None
     lines: list[ReportLine] = field(default_factory=list)
     resource_types: Counter[str] = field(default_factory=Counter)
+    used: set[str] = field(default_factory=set)  # resources that contributed, also indirectly (a payor)
 
     def add(self, action: str, where: str, resource: str, detail: str) -> None:
         self.lines.append(ReportLine(action, where, resource, detail))
@@ -48,7 +49,7 @@ class ImportReport:
         return [line for line in self.lines if line.action == action]
 
     def resources_used(self) -> set[str]:
-        return {line.resource for line in self.lines if line.action == TAKEN and line.resource}
+        return self.used | {line.resource for line in self.lines if line.action == TAKEN and line.resource}
 
     def render(self) -> str:
         kind = f"{self.bundle_type} bundle" if self.bundle_type else "single resource"
