@@ -6,9 +6,11 @@ digit 0. Every code entering the system goes through :func:`clean_code` first.
 
 from __future__ import annotations
 
+import html
+import importlib.util
 import re
 from functools import lru_cache
-from types import ModuleType
+from pathlib import Path
 
 # Characters that stand for the digit zero in letters and templates: Latin O with stroke (both cases),
 # the empty-set sign and the diameter sign, which fonts draw alike.
@@ -36,31 +38,60 @@ def icd10_shape_ok(code: str) -> bool:
     return bool(ICD10_SHAPE.match(code))
 
 
-@lru_cache(maxsize=1)
-def _icd10cm() -> ModuleType:
-    # simple_icd_10_cm parses the whole tabular list on import (over a second): load it only when needed.
-    import simple_icd_10_cm
+def _icd10cm_data_dir() -> Path:
+    """simple_icd_10_cm's data folder, found without importing the package.
 
-    return simple_icd_10_cm
+    Importing simple_icd_10_cm parses the whole tabular XML (about 2 s); a command-line run that only
+    checks a handful of codes needs the code list (15 ms) and a few descriptions.
+    """
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("simple-icd-10-cm is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+@lru_cache(maxsize=1)
+def _code_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(every code and category, the leaves), as undotted codes, from the 2026 code list."""
+    lists = sorted(_icd10cm_data_dir().glob("code-list-*.txt"))
+    if not lists:
+        raise RuntimeError("simple-icd-10-cm ships no code list")
+    codes = sorted(c for c in lists[-1].read_text(encoding="utf-8").split() if "-" not in c and len(c) >= 3)
+    # In sorted order a code's children follow it directly, so a code is a leaf when the next one
+    # does not extend it.
+    leaves = {c for i, c in enumerate(codes) if not (i + 1 < len(codes) and codes[i + 1].startswith(c))}
+    return frozenset(codes), frozenset(leaves)
+
+
+@lru_cache(maxsize=1)
+def _tabular_text() -> str:
+    tabular = sorted(_icd10cm_data_dir().glob("icd10c-tabular-*.xml"))
+    return tabular[-1].read_text(encoding="utf-8") if tabular else ""
 
 
 @lru_cache(maxsize=4096)
 def icd10_exists(code: str) -> bool:
     """True when ``code`` (normalized) is a code or category of the ICD-10-CM 2026 code set."""
-    return icd10_shape_ok(code) and bool(_icd10cm().is_valid_item(code))
+    return icd10_shape_ok(code) and code.replace(".", "") in _code_sets()[0]
 
 
 @lru_cache(maxsize=4096)
 def icd10_is_billable(code: str) -> bool:
     """True when ``code`` is a leaf of the 2026 tabular list (a code that may be reported on a claim)."""
-    return icd10_exists(code) and bool(_icd10cm().is_leaf(code))
+    return icd10_exists(code) and code.replace(".", "") in _code_sets()[1]
 
 
 @lru_cache(maxsize=4096)
 def icd10_description(code: str) -> str | None:
     if not icd10_exists(code):
         return None
-    return str(_icd10cm().get_description(code))
+    found = re.search(rf"<name>{re.escape(code)}</name>\s*<desc>([^<]*)</desc>", _tabular_text())
+    if found:
+        return html.unescape(found.group(1))
+    # Codes with a 7th character are described by composition in the tabular list; let the library do it.
+    import simple_icd_10_cm
+
+    return str(simple_icd_10_cm.get_description(code))
 
 
 def normalize_cpt(raw: str) -> str:

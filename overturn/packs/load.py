@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from overturn.case.codes import normalize_cpt, normalize_icd10
 from overturn.case.errors import FieldError, InputError, errors_from_validation
+from overturn.case.load import SAFE_LOADER
 from overturn.case.plans import PlanType
 from overturn.packs.schema import (
     CompareRule,
@@ -57,7 +58,7 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
                 visit(item, (*path, i))
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError:
         return index
     if root is not None:
@@ -85,19 +86,18 @@ def _with_lines(errors: list[FieldError], lines: dict[tuple[Any, ...], int]) -> 
 
 def parse_pack(text: str, source: str) -> Pack:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise InputError([FieldError("", f"not valid YAML: {exc}")], source) from None
     if not isinstance(data, dict):
         raise InputError([FieldError("", "a pack must be a YAML mapping")], source)
-    lines = _line_index(text)
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_with_lines(errors_from_validation(exc, Pack), lines), source) from None
+        raise InputError(_with_lines(errors_from_validation(exc, Pack), _line_index(text)), source) from None
     problems = check_consistency(pack)
     if problems:
-        raise InputError(_with_lines(problems, lines), source)
+        raise InputError(_with_lines(problems, _line_index(text)), source)
     return pack
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from overturn.case.codes import (
     clean_code,
     cpt_shape_ok,
+    icd10_description,
     icd10_exists,
     icd10_is_billable,
     normalize_cpt,
@@ -109,3 +110,16 @@ def test_npi_check_digit() -> None:
 @given(st.from_regex(r"\A[0-9]{9}\Z"))
 def test_exactly_one_check_digit_makes_an_npi_valid(prefix: str) -> None:
     assert sum(npi_is_valid(prefix + str(d)) for d in range(10)) == 1
+
+
+def test_fast_code_lookup_agrees_with_simple_icd_10_cm(shared_dir) -> None:
+    import simple_icd_10_cm as lib
+
+    spine = (shared_dir / "realdata/icd10cm/icd10cm_2026_spine_subset.csv").read_text().splitlines()[1:]
+    codes = [line.split(",")[0] for line in spine]
+    codes += ["S32.001A", "M48.069", "Z00.6", "A00", "M48.0", "U07.1", "Q99.9", "M54.50"]
+    for code in codes:
+        assert icd10_exists(code) == bool(lib.is_valid_item(code)), code
+        if icd10_exists(code):
+            assert icd10_is_billable(code) == bool(lib.is_leaf(code)), code
+            assert icd10_description(code) == lib.get_description(code), code
