@@ -1,0 +1,322 @@
+"""DOCX writer (python-docx): an editable Word file built from real styles, so the office can restyle it.
+
+Headings use Heading 1-3, lists List Bullet, tables a built-in table style, citations are superscript runs.
+Text is only ever set as run text (never as XML), and characters that XML 1.0 forbids or that could spoof
+the reading order are dropped first (``clean_text``), because one such character corrupts the whole file.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import suppress
+from datetime import datetime
+from typing import Any
+
+from docx import Document as new_document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+
+from overturn.document import model as m
+from overturn.document.visitor import Visitor
+from overturn.render.pdf import clean_text
+
+ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
+MUTED = RGBColor(0x5B, 0x65, 0x73)
+MARKS = {
+    m.Mark.MET: ("✓ MET", "1E7B45"),
+    m.Mark.UNMET: ("✗ NOT MET", "B42318"),
+    m.Mark.UNKNOWN: ("? UNKNOWN", "A15C07"),
+}
+TABLE_STYLE = "Light Grid Accent 1"
+FONT = "Calibri"
+SAFE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def _shade(cell_or_par: Any, fill: str) -> None:
+    """Background colour of a table cell or paragraph (python-docx has no API for it)."""
+    props = (
+        cell_or_par._tc.get_or_add_tcPr() if hasattr(cell_or_par, "_tc") else cell_or_par._p.get_or_add_pPr()
+    )
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    props.append(shd)
+
+
+def _left_rule(paragraph: Any, color: str) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for key, value in (("val", "single"), ("sz", "18"), ("space", "6"), ("color", color)):
+        left.set(qn(f"w:{key}"), value)
+    borders.append(left)
+    ppr.append(borders)
+
+
+def _use_font(style: Any, name: str) -> None:
+    """Name the font outright: built-in styles point at theme fonts, which would override ``font.name``."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), name)
+
+
+def _field(paragraph: Any, instruction: str, size_pt: int = 8) -> None:
+    """A Word field such as PAGE or NUMPAGES, updated by Word and LibreOffice when the file opens."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), str(size_pt * 2))
+    rpr.append(size)
+    run.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+class DocxWriter(Visitor):
+    def __init__(self) -> None:
+        self.doc = new_document()
+        self.depth = 0
+        self._setup_styles()
+
+    # ---- page and styles ----------------------------------------------------------------------------------
+
+    def _setup_styles(self) -> None:
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Inches(8.5), Inches(11)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Inches(0.75))
+        styles = self.doc.styles
+        # Calibri is what Word users have; LibreOffice substitutes the metric-compatible Carlito.
+        for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"):
+            _use_font(styles[name], FONT)
+        styles["Normal"].font.size = Pt(10)
+        styles["Normal"].paragraph_format.space_after = Pt(4)
+        for name, size in (("Heading 1", 13), ("Heading 2", 11), ("Heading 3", 10)):
+            styles[name].font.size = Pt(size)
+            styles[name].font.color.rgb = ACCENT
+            styles[name].paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
+            styles[name].paragraph_format.space_after = Pt(3)
+            styles[name].paragraph_format.keep_with_next = True
+        styles["Title"].font.size = Pt(20)
+        styles["Title"].font.color.rgb = ACCENT
+        styles["List Bullet"].paragraph_format.space_after = Pt(2)
+
+    def _header_footer(self, d: m.Document) -> None:
+        section = self.doc.sections[0]
+        patient = next((v for k, v in d.header if k == "Patient"), "")
+        head = section.header.paragraphs[0]
+        run = head.add_run(clean_text(f"{d.title} · {patient}"))
+        run.font.size, run.font.color.rgb = Pt(8), MUTED
+        foot = section.footer.paragraphs[0]
+        run = foot.add_run(
+            clean_text(f"Prepared on {d.prepared_on} · pack {d.pack_id} {d.pack_version} · Page ")
+        )
+        run.font.size, run.font.color.rgb = Pt(8), MUTED
+        _field(foot, "PAGE")
+        foot.add_run(" of ").font.size = Pt(8)
+        _field(foot, "NUMPAGES")
+
+    # ---- inline -------------------------------------------------------------------------------------------
+
+    def _inline(self, paragraph: Any, content: tuple[m.Inline, ...]) -> Any:
+        for node in content:
+            if isinstance(node, m.Text):
+                run = paragraph.add_run(clean_text(node.text))
+                run.bold = node.strong or None
+                run.italic = node.emphasis or None
+            elif isinstance(node, m.Cite):
+                run = paragraph.add_run(",".join(str(n) for n in node.numbers))
+                run.font.superscript = True
+            elif isinstance(node, m.Link):
+                self._link(paragraph, node)
+        return paragraph
+
+    def _link(self, paragraph: Any, link: m.Link) -> None:
+        text = clean_text(link.text)
+        if not link.url.startswith(SAFE_SCHEMES):
+            paragraph.add_run(text)
+            return
+        rel = paragraph.part.relate_to(clean_text(link.url), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), rel)
+        run = paragraph.add_run(text)
+        run.font.color.rgb = ACCENT
+        run.font.underline = True
+        hyperlink.append(run._r)  # move the run inside the hyperlink element
+        paragraph._p.append(hyperlink)
+
+    # ---- visitor: document and blocks ---------------------------------------------------------------------
+
+    def visit_document(self, d: m.Document) -> bytes:
+        core = self.doc.core_properties
+        core.title = clean_text(d.title)
+        core.subject = clean_text(d.subtitle)
+        core.author = "Overturn"
+        core.last_modified_by = "Overturn"
+        core.comments = clean_text(f"pack {d.pack_id} {d.pack_version}")
+        # A prepared_on that is not a date only loses the file's date stamp.
+        with suppress(ValueError):
+            core.created = core.modified = datetime.fromisoformat(d.prepared_on)
+        self._header_footer(d)
+        self.doc.add_paragraph(clean_text(d.title), style="Title")
+        self.doc.add_paragraph(clean_text(d.subtitle), style="Subtitle")
+        self._band(d.header)
+        for s in d.sections:
+            self.visit(s)
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+    def _band(self, header: tuple[tuple[str, str], ...]) -> None:
+        if not header:
+            return
+        table = self.doc.add_table(rows=2, cols=len(header))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for i, (key, value) in enumerate(header):
+            top, bottom = table.cell(0, i), table.cell(1, i)
+            for cell in (top, bottom):
+                _shade(cell, "1F3A5F")
+            run = top.paragraphs[0].add_run(clean_text(key).upper())
+            run.font.size, run.font.color.rgb = Pt(7), RGBColor(0xC8, 0xD4, 0xE3)
+            run = bottom.paragraphs[0].add_run(clean_text(value))
+            run.bold, run.font.color.rgb = True, RGBColor(0xFF, 0xFF, 0xFF)
+        self.doc.add_paragraph()
+
+    def visit_section(self, s: m.Section) -> None:
+        self.depth += 1
+        self.doc.add_heading(clean_text(s.title), level=min(self.depth, 3))
+        for child in s.children:
+            self.visit(child)
+        self.depth -= 1
+
+    def visit_paragraph(self, p: m.Paragraph) -> Any:
+        return self._inline(self.doc.add_paragraph(), p.content)
+
+    def visit_text(self, t: m.Text) -> Any:
+        return self.visit_paragraph(m.Paragraph((t,)))
+
+    def visit_cite(self, c: m.Cite) -> Any:
+        return self.visit_paragraph(m.Paragraph((c,)))
+
+    def visit_link(self, link: m.Link) -> Any:
+        return self.visit_paragraph(m.Paragraph((link,)))
+
+    def visit_bullet_list(self, b: m.BulletList) -> None:
+        for item in b.items:
+            self._inline(self.doc.add_paragraph(style="List Bullet"), item.content)
+
+    def visit_key_value_table(self, t: m.KeyValueTable) -> None:
+        if t.caption:
+            self.doc.add_paragraph(clean_text(t.caption), style="Caption")
+        table = self.doc.add_table(rows=0, cols=2)
+        table.style = self.doc.styles[TABLE_STYLE]
+        self._widths(table, Inches(2.0), Inches(5.0))
+        for key, value in t.rows:
+            cells = table.add_row().cells
+            cells[0].width, cells[1].width = Inches(2.0), Inches(5.0)
+            cells[0].paragraphs[0].add_run(clean_text(key)).bold = True
+            cells[1].paragraphs[0].add_run(clean_text(value)).bold = False
+        self.doc.add_paragraph()
+
+    @staticmethod
+    def _widths(table: Any, *widths: Any) -> None:
+        # Word reads cell widths, LibreOffice the table grid: set both, and stop autofit from undoing them.
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+
+    def visit_checklist(self, c: m.Checklist) -> None:
+        table = self.doc.add_table(rows=0, cols=2)
+        table.style = self.doc.styles["Table Grid"]
+        self._widths(table, Inches(1.0), Inches(6.0))
+        self._checklist_table = table
+        for item in c.items:
+            self.visit(item)
+        self.doc.add_paragraph()
+
+    def visit_check_item(self, i: m.CheckItem) -> None:
+        word, color = MARKS[i.mark]
+        mark_cell, body = self._checklist_table.add_row().cells
+        mark_cell.width, body.width = Inches(1.0), Inches(6.0)
+        _shade(mark_cell, color)
+        run = mark_cell.paragraphs[0].add_run(word)
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(8), RGBColor(0xFF, 0xFF, 0xFF)
+        para = body.paragraphs[0]
+        para.add_run(clean_text(i.label)).bold = True
+        para.add_run(" — ")
+        self._inline(para, i.detail.content)
+        if i.hint:
+            hint = body.add_paragraph()
+            label = hint.add_run("To document: ")
+            label.bold, label.font.color.rgb = True, RGBColor.from_string(color)
+            hint.add_run(clean_text(i.hint)).italic = True
+
+    def visit_note(self, n: m.Note) -> None:
+        warn = n.kind is m.NoteKind.WARNING
+        para = self.doc.add_paragraph()
+        _shade(para, "FDF3E3" if warn else "EEF2F7")
+        _left_rule(para, "A15C07" if warn else "1F3A5F")
+        para.add_run("Caution. " if warn else "Note. ").bold = True
+        self._inline(para, n.content.content)
+
+    def visit_question_answer(self, q: m.QuestionAnswer) -> None:
+        question = self.doc.add_paragraph()
+        question.paragraph_format.keep_with_next = True
+        question.paragraph_format.space_after = Pt(1)
+        question.add_run("Q. ").bold = True
+        question.add_run(clean_text(q.question)).bold = True
+        answer = self.doc.add_paragraph()
+        answer.paragraph_format.left_indent = Inches(0.25)
+        answer.add_run("A. ").bold = True
+        self._inline(answer, q.answer.content)
+
+    def visit_bibliography(self, b: m.Bibliography) -> None:
+        for entry in b.entries:
+            self.visit(entry)
+
+    def visit_bib_entry(self, e: m.BibEntry) -> None:
+        para = self.doc.add_paragraph()
+        fmt = para.paragraph_format
+        fmt.left_indent, fmt.first_line_indent, fmt.space_after = Inches(0.3), Inches(-0.3), Pt(3)
+        para.add_run(f"{e.number}.\t").bold = True
+        para.add_run(clean_text(e.citation))
+        for label, value in e.identifiers:
+            para.add_run(f" {clean_text(label)} ")
+            if value.startswith("https://"):
+                self._link(para, m.Link(value, value))
+            else:
+                para.add_run(clean_text(value))
+            para.add_run(";" if (label, value) != e.identifiers[-1] else ".")
+        if e.status != "verified":
+            run = para.add_run(f" (source {clean_text(e.status)})")
+            run.font.color.rgb = RGBColor(0xA1, 0x5C, 0x07)
+        if e.note:
+            para.add_run().add_break(WD_BREAK.LINE)
+            caveat = para.add_run(f"Caveat: {clean_text(e.note)}")
+            caveat.italic, caveat.font.size, caveat.font.color.rgb = True, Pt(8.5), MUTED
+        for run in para.runs[1:]:
+            if run.font.size is None:
+                run.font.size = Pt(9)
+
+
+def render_docx(doc: m.Document) -> bytes:
+    out: bytes = DocxWriter().visit(doc)
+    return out
