@@ -63,7 +63,8 @@ def choose_coverage(ctx: ImportContext, coverages: list[Entry]) -> Entry | None:
                 if ins.focal and target in coverages:
                     return target
     active = [c for c in coverages if str(c.model.status) == "active"]
-    return (active or coverages or [None])[0]
+    candidates = active or coverages
+    return candidates[0] if candidates else None
 
 
 def import_coverage(ctx: ImportContext, entry: Entry) -> None:

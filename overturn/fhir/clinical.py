@@ -265,7 +265,13 @@ def import_document(ctx: ImportContext, entry: Entry) -> None:
             f"note extractor not installed; text kept here for the office: {text[:1000]!r}",
         )
         return
-    facts = ctx.extractor(text)
+    try:
+        facts = ctx.extractor(text)
+    except Exception as exc:  # noqa: BLE001 - a broken optional extractor must not lose the rest of the import
+        ctx.report.add(
+            NOT_EXTRACTED, entry.path, entry.label, f"note extractor failed ({exc}); text: {text[:1000]!r}"
+        )
+        return
     if not facts:
         ctx.ignore(entry, "the note extractor found no case facts in the text")
     for path, value in facts.items():

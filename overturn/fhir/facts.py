@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from overturn.case.model import (
     DenialKind,
@@ -57,7 +58,9 @@ class FactItem:
         return self.type == "group"
 
 
-def _choice(path: str, text: str, enum: type, system: str, labels: dict[str, str] | None = None) -> FactItem:
+def _choice(
+    path: str, text: str, enum: type[StrEnum], system: str, labels: dict[str, str] | None = None
+) -> FactItem:
     return FactItem(
         path, text, "choice", options=_options([e.value for e in enum], labels), system=code_system(system)
     )

@@ -28,26 +28,29 @@ class ImportResult:
 
 
 def find_extractor() -> Extractor | None:
-    """The note extractor of ``overturn.extract`` when it is installed, adapted to text -> {field: value}."""
+    """The note extractor of ``overturn.extract`` when installed, adapted to text -> {case path: value}."""
     try:
-        from overturn import extract
+        from overturn.extract.combine import extract
+        from overturn.extract.facts import Note
     except ImportError:
         return None
-    fn = getattr(extract, "extract_case_facts", None) or getattr(extract, "extract_facts", None)
-    if not callable(fn):
-        return None
-    return lambda text: _facts_as_fields(fn(text))
+
+    def run(text: str) -> dict[str, Any]:
+        # the extractor leaves a field empty when its mentions conflict, so the fragment holds agreed facts
+        return _flatten(extract([Note(id="fhir", text=text)]).fragment)
+
+    return run
 
 
-def _facts_as_fields(facts: Any) -> dict[str, Any]:
-    """Accept the extractor's result as a mapping or as facts with ``path``/``field`` and ``value``."""
-    if isinstance(facts, dict):
-        return dict(facts)
+def _flatten(fragment: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"findings": {"odi": 40}, "treatments": [...]}`` -> ``{"findings.odi": 40, "treatments": [...]}``."""
     out: dict[str, Any] = {}
-    for fact in facts or []:
-        path = getattr(fact, "path", None) or getattr(fact, "field", None)
-        if path is not None:
-            out[str(path)] = getattr(fact, "value", None)
+    for key, value in fragment.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            out.update(_flatten(value, path))
+        elif value is not None and value != []:
+            out[path] = value
     return out
 
 
