@@ -31,7 +31,9 @@ def parse_partial_date(value: Any) -> str:
     m = _ISO.match(text)
     if not m:
         raise ValueError(f"'{text}' is not a date (use 2026-03-02, 2026-03 or 2026)")
-    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    year = int(m[1])
+    month = int(m[2]) if m[2] else 0
+    day = int(m[3]) if m[3] else 0
     if not 1900 <= year <= date.today().year + 5:
         raise ValueError(f"'{text}' has an implausible year")
     if month and not 1 <= month <= 12:

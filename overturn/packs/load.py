@@ -144,8 +144,8 @@ def check_consistency(pack: Pack) -> list[FieldError]:
                     f"plan type '{plan.value}' must belong to exactly one family (found {owners or 'none'})",
                 )
             )
-    for i, fam in enumerate(pack.plan_families):
-        for j, code in enumerate(fam.extra_diagnoses):
+    for i, family in enumerate(pack.plan_families):
+        for j, code in enumerate(family.extra_diagnoses):
             if normalize_icd10(code) != code:
                 errors.append(
                     FieldError(f"plan_families[{i}].extra_diagnoses[{j}]", f"write '{normalize_icd10(code)}'")
