@@ -27,12 +27,14 @@ _FAILED = (
     r"improvement|benefit|help|response)|did(?:n't|\s+not)\s+(?:help|improve|work|provide|give)|not\s+(?:helpful|"
     r"effective|improved|help\w*)|ineffective|unsuccessful|minimal\s+(?:relief|improvement|benefit)|"
     r"little\s+(?:relief|improvement|benefit)|refractory|no\s+better|despite|exhausted|unhelpful|"
-    r"(?:did\s+not|unable\s+to|could\s+not)\s+tolerate|intoleran\w*|side\s+effects|persistent|continues?\s+to"
+    r"(?:did\s+not|unable\s+to|could\s+not)\s+tolerate|intoleran\w*|side\s+effects|persistent|continues?\s+to|"
+    r"unresponsive|non-?responsive|did\s+not\s+respond|failed\s+to\s+respond"
 )
 _TEMPORARY = (
     r"temporar\w*|transient\w*|short[- ]?(?:term|lived)|wore\s+off|wearing\s+off|brief\s+relief|partial\s+relief|"
     r"(?:relief|improvement|benefit)\s+(?:for|lasting)\s+(?:only\s+)?(?:about\s+|approximately\s+)?"
-    r"[\w-]+\s+(?:days?|weeks?|months?)|only\s+lasted|(?:pain|symptoms)\s+(?:returned|recurred)|returned|recurred"
+    r"[\w-]+\s+(?:days?|weeks?|months?)|help\w*\s+for\s+(?:only\s+)?(?:about\s+|approximately\s+|a\s+few\s+)?"
+    r"(?:[\w-]+\s+)?(?:days?|weeks?|months?)|only\s+lasted|(?:pain|symptoms)\s+(?:returned|recurred)|returned|recurred"
 )
 _IMPROVED = (
     r"improv\w*|help(?:ed|s|ful)|good\s+(?:relief|response|results?|benefit)|significant\s+(?:relief|improvement)|"
@@ -86,7 +88,7 @@ _WEEKS_BEFORE = re.compile(
     rf"(?P<d>{v.DURATION.pattern})\s+(?:of\s+)?(?:formal\s+|outpatient\s+|supervised\s+|aggressive\s+)?$", re.I
 )
 _COUNT_BEFORE = re.compile(
-    rf"(?:(?P<n>\d{{1,2}}|{v.NUMBER_WORD})|(?P<ord>first|second|third|fourth|fifth|sixth))\s+"
+    rf"(?:(?<![-/\w])(?P<n>\d{{1,2}}|{v.NUMBER_WORD})|(?P<ord>first|second|third|fourth|fifth|sixth))\s+"
     r"(?:(?:separate|prior|previous|lumbar|caudal|interlaminar|transforaminal|epidural|steroid|sets?\s+of|"
     r"series\s+of|total|additional)\s+)*$",
     re.I,
@@ -99,6 +101,8 @@ def treatment(m: Mention) -> list[Fact]:
     if m.label == "TX_PT" and m.text.replace(".", "") == "PT":
         if _PT_NOT_THERAPY_AFTER.match(m.after) or _PT_NOT_THERAPY_BEFORE.search(m.before):
             return []
+    if m.label == "TX_ESI" and _OBSTETRIC.search(m.sentence):
+        return []  # an epidural for labour or anaesthesia is not an epidural steroid injection
     entry: dict[str, Any] = {"type": kind}
     if m.label == "TX_MED":
         entry["name"] = MEDICATION_NAMES.get(medication_key(m.text), m.text.lower())
@@ -170,12 +174,17 @@ _PLANNED = re.compile(
 _NOT_LUMBAR = re.compile(r"(?i)\b(?:cervical|thoracic|ACDF|neck)\b")
 
 
+_OBSTETRIC = re.compile(r"(?i)\blabou?r\b|deliver|childbirth|c-section|cesarean|caesarean|obstetric|epidural\s+anesth")
+
+
 def procedure(m: Mention) -> list[Fact]:
     kind = PROCEDURE_TYPES[m.label]
     levels = levels_near(m)
     lumbar = v.lumbar_only(levels)
     if m.label == "PX_MILD":
-        return _mild(m, lumbar)
+        # A sentence about the requested mild® names its target levels anywhere ("0275T requested for L4-L5").
+        named = [lv for found in v.find_levels(m.sentence) for lv in found.levels]
+        return _mild(m, lumbar or v.lumbar_only(list(dict.fromkeys(named))))
     if m.label == "PX_ANY" and m.flags.negated:
         return [make_fact(m, "prior_lumbar_procedures", [])]
     entry: dict[str, Any] = {"type": kind}

@@ -211,6 +211,8 @@ def _dates_agree(a: str | None, b: str | None) -> bool:
 
 
 def _combine_procedures(facts: list[Fact], conflicts: list[Conflict]) -> list[dict[str, Any]] | None:
+    if not facts:
+        return None
     none_stated = [f for f in facts if f.value == []]
     done = [f for f in facts if f.value != []]
     if none_stated and done:

@@ -112,7 +112,10 @@ _LF_LINK = re.compile(
 _INSTRUMENT = re.compile(
     r"(?i)^\s*(?:\w+\s+)?(?:kerrison|spacer|needle|gauge|cage|screws?|rods?|drill|burr?|curette|cannula|trocar|"
     r"implant|graft|osteotome|rongeur|blade|catheter|dilator|tube|retractor|plate|punch|portal|incision|"
-    r"disc|disk|osteophyte|bulge|protrusion|herniation|cyst|extrusion|nodule|lesion|mass)"
+    r"disc|disk|osteophyte|bulge|protrusion|herniation|cyst|extrusion|nodule|lesion|mass|"
+    # a distance, not a size: "5 mm lateral to midline", "2 cm deep to the skin"
+    r"lateral|medial|from|above|below|deep|superficial|away|off|anterior|posterior|caudal|cranial|distal|"
+    r"proximal|inferior|superior|beyond|past|into|further)"
 )
 _LF_BEFORE = re.compile(
     rf"(?P<m>{v.MEASURE.pattern})\s+(?:of\s+)?(?:thick(?:ened|ening)?\s+)?(?:bilateral\s+)?(?:hypertrophied\s+)?$",
@@ -208,6 +211,39 @@ _CENTRAL = re.compile(r"(?i)central|canal|spinal|thecal|recess|subarticular|lumb
 _SEVERITY_AFTER = re.compile(r"^[\s,(]*(?:which\s+is\s+|that\s+is\s+|is\s+|,\s*)?", re.IGNORECASE)
 
 
+# "stenosis from L3 through L5, severe": a severity word after the levels, not naming another finding.
+_LATE_SEVERITY = re.compile(
+    r"^[^.;]{0,45}?[\s,](?="
+    + v.SEVERITY.pattern
+    + r"\s*(?:[.;]|$))",
+    re.IGNORECASE,
+)
+# "mild stenosis at L2-3, moderate at L3-4, and severe stenosis at L4-5": the middle item names no finding.
+_ELLIPSIS = re.compile(
+    r",\s*(?:and\s+)?(?P<sev>(?:mild|moderate|severe|minimal|marked|critical)(?:\s*(?:-|to)\s*\w+)?)\s+"
+    r"(?:at\s+)?(?:the\s+)?(?P<lvl>[TL]\d{1,2}\s*[-/]\s*[LS]?\d{1,2})(?![\w-])(?!\s*(?:level\s*)?[,]?\s*\w*\s*"
+    r"(?:stenosis|narrowing|foramin|disc|disk|bulge|protrusion|facet|arthr))",
+    re.IGNORECASE,
+)
+_NEXT_STENOSIS = re.compile(r"(?i)stenosis|narrowing")
+
+
+def _elliptical_levels(m: Mention) -> list[Fact]:
+    after = m.after
+    stop = _NEXT_STENOSIS.search(after)
+    window = after[: stop.start()] if stop else after
+    facts: list[Fact] = []
+    for match in _ELLIPSIS.finditer(window):
+        found = v.find_levels(match["lvl"])
+        sev = v.SEVERITY.match(match["sev"])
+        severity = v.severity_value(sev) if sev else None
+        for lv in v.lumbar_only(found[0].levels if found else ()):
+            facts.append(make_fact(m, "findings.stenosis_levels", lv, lv))
+            if severity:
+                facts.append(make_fact(m, "findings.stenosis_severity", severity, lv))
+    return facts
+
+
 def stenosis(m: Mention) -> list[Fact]:
     clause = _CLAUSE_CUT.sub("", m.before[-80:])
     if _NOT_SPINE.search(clause + m.text) or _NOT_SPINE.search(m.after[:30]):
@@ -223,10 +259,15 @@ def stenosis(m: Mention) -> list[Fact]:
     follow = v.SEVERITY.match(tail)
     if follow and v.severity_value(follow):
         severities.append(v.severity_value(follow))  # type: ignore[arg-type]
+    if not severities:
+        late = _LATE_SEVERITY.match(m.after)
+        if late and v.severity_value(late):
+            severities.append(v.severity_value(late))  # type: ignore[arg-type]
     severity = v.worst_severity(severities)
     facts = [make_fact(m, "findings.stenosis_levels", lv, lv) for lv in levels]
     if severity:
         facts += [make_fact(m, "findings.stenosis_severity", severity, lv) for lv in levels or [None]]
+    facts += _elliptical_levels(m)
     if m.flags.negated:
         return [f.skip("negated") for f in facts]
     return facts

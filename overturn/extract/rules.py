@@ -103,7 +103,7 @@ TARGET_PATTERNS: list[tuple[str, str]] = [
         "SURGICAL_CANDIDATE",
         r"(?i)\b(?:surgical|operative|surgery)\s+candidate\b|\bcandidate\s+for\s+"
         r"(?:(?:open|spinal|spine|lumbar|back|decompressive|major|further|any|traditional)\s+)*"
-        r"(?:surgery|surgical\s+\w+|operative\s+\w+|open\s+decompression)\b",
+        r"(?:surgery|surgical\s+\w+|operative\s+\w+|open\s+decompression|decompression|laminectomy|fusion)\b",
     ),
     # treatments
     (

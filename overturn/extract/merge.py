@@ -1,0 +1,83 @@
+"""Merge an extracted fragment into a case: fill empty fields (or overwrite on request) and say what changed.
+
+"Empty" means unknown: ``None``, or an empty list for the list fields that default to empty
+(``diagnoses``, ``findings.stenosis_levels``, ``procedure.levels``). For ``treatments`` and
+``prior_lumbar_procedures`` an empty list is a statement ("none tried", "no prior surgery") and is kept
+unless ``overwrite`` is set.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from overturn.case.load import case_from_data, case_to_data
+from overturn.extract.facts import Fact
+
+_EMPTY_LIST_IS_UNKNOWN = {"diagnoses", "findings.stenosis_levels", "procedure.levels"}
+
+
+@dataclass(frozen=True)
+class MergeChange:
+    path: str
+    action: str  # "filled", "overwritten" or "kept" (the case already had a different value)
+    old: Any
+    new: Any
+    sources: tuple[str, ...]
+
+    def __str__(self) -> str:
+        where = "; ".join(self.sources) or "notes"
+        if self.action == "kept":
+            return f"{self.path}: kept {self.old!r} (notes say {self.new!r}; use --overwrite to replace) [{where}]"
+        if self.action == "overwritten":
+            return f"{self.path}: {self.old!r} -> {self.new!r} [{where}]"
+        return f"{self.path}: filled with {self.new!r} [{where}]"
+
+
+def _is_empty(path: str, value: Any) -> bool:
+    return value is None or (value == [] and path in _EMPTY_LIST_IS_UNKNOWN)
+
+
+def _sources(path: str, facts: list[Fact]) -> tuple[str, ...]:
+    top = path.split(".")[0] if path.split(".")[0] in ("treatments", "prior_lumbar_procedures", "diagnoses") else path
+    found = []
+    for fact in facts:
+        if fact.used and fact.field == top:
+            found.append(f"{fact.note}:{fact.start}-{fact.end} {fact.sentence[:80]!r}")
+    return tuple(dict.fromkeys(found))[:5]
+
+
+def merge_fragment(
+    case_data: dict[str, Any], fragment: dict[str, Any], facts: list[Fact], overwrite: bool = False
+) -> tuple[dict[str, Any], list[MergeChange]]:
+    """Return the merged case data (validated) and the list of changes. Raises ``InputError`` when the case
+    itself is invalid."""
+    base = case_to_data(case_from_data(case_data))
+    merged = copy.deepcopy(base)
+    changes: list[MergeChange] = []
+
+    def apply(path: str, container: dict[str, Any], key: str, new: Any) -> None:
+        old = container.get(key)
+        if old == new:
+            return
+        if _is_empty(path, old):
+            container[key] = new
+            changes.append(MergeChange(path, "filled", old, new, _sources(path, facts)))
+        elif overwrite:
+            container[key] = new
+            changes.append(MergeChange(path, "overwritten", old, new, _sources(path, facts)))
+        else:
+            changes.append(MergeChange(path, "kept", old, new, _sources(path, facts)))
+
+    findings = merged.setdefault("findings", {})
+    for key, value in fragment.get("findings", {}).items():
+        apply(f"findings.{key}", findings, key, value)
+    for key in ("treatments", "prior_lumbar_procedures", "diagnoses"):
+        if key in fragment:
+            apply(key, merged, key, fragment[key])
+    levels = fragment.get("procedure", {}).get("levels")
+    if levels:
+        apply("procedure.levels", merged.setdefault("procedure", {}), "levels", levels)
+    # Validate what we wrote: extraction only emits model values, but a case must never be saved unvalidated.
+    return case_to_data(case_from_data(merged)), changes
