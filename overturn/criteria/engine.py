@@ -75,35 +75,17 @@ class _Outcome:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def _all(parts: Iterable[_Outcome]) -> _Outcome:
-    parts = list(parts)
-    out = _merge(parts)
-    statuses = {p.status for p in parts}
-    out.status = (
-        Status.UNMET
-        if Status.UNMET in statuses
-        else (Status.UNKNOWN if Status.UNKNOWN in statuses else Status.MET)
-    )
-    return out
-
-
-def _any(parts: Iterable[_Outcome]) -> _Outcome:
-    parts = list(parts)
-    out = _merge(parts)
-    statuses = {p.status for p in parts}
-    out.status = (
-        Status.MET
-        if Status.MET in statuses
-        else (Status.UNKNOWN if Status.UNKNOWN in statuses else Status.UNMET)
-    )
-    return out
-
-
-def _merge(parts: list[_Outcome]) -> _Outcome:
-    out = _Outcome(Status.UNKNOWN)
+def _combine(parts: Iterable[_Outcome], decisive: Status, otherwise: Status) -> _Outcome:
+    """Kleene logic: one ``decisive`` part settles it (unmet for AND, met for OR); else any unknown
+    leaves it unknown; else ``otherwise``."""
+    out = _Outcome(otherwise)
     for p in parts:
         out.facts.update(p.facts)
         out.extra.update(p.extra)
+        if p.status is decisive:
+            out.status = decisive
+        elif p.status is Status.UNKNOWN and out.status is not decisive:
+            out.status = Status.UNKNOWN
     return out
 
 
@@ -130,9 +112,9 @@ class _Evaluator:
 
     def rule(self, rule: Any) -> _Outcome:
         if isinstance(rule, AllRule):
-            return _all(self.rule(r) for r in rule.rules)
+            return _combine((self.rule(r) for r in rule.rules), Status.UNMET, Status.MET)
         if isinstance(rule, AnyRule):
-            return _any(self.rule(r) for r in rule.rules)
+            return _combine((self.rule(r) for r in rule.rules), Status.MET, Status.UNMET)
         if isinstance(rule, CriterionRefRule):
             return _Outcome(
                 self.done.get(rule.id, Status.UNKNOWN), {f"criterion:{rule.id}": self.done.get(rule.id)}

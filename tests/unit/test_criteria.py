@@ -235,3 +235,23 @@ def test_an_empty_case_is_unknown_everywhere_and_says_what_to_document(pack) -> 
     unknown = [r for r in ev.results if r.status is Status.UNKNOWN]
     assert all(r.gap for r in unknown)
     assert len(ev.gaps) == len(unknown)
+
+
+@pytest.mark.parametrize(
+    "statuses,all_of,any_of",
+    [
+        (["met", "met"], "met", "met"),
+        (["met", "unknown"], "unknown", "met"),
+        (["unmet", "unknown"], "unmet", "unknown"),
+        (["unknown", "unmet"], "unmet", "unknown"),
+        (["met", "unmet"], "unmet", "met"),
+        (["unknown", "unknown"], "unknown", "unknown"),
+        (["unmet", "unmet"], "unmet", "unmet"),
+    ],
+)
+def test_all_and_any_follow_three_valued_logic(statuses, all_of, any_of) -> None:
+    from overturn.criteria.engine import _combine, _Outcome
+
+    parts = [_Outcome(Status(s)) for s in statuses]
+    assert _combine(parts, Status.UNMET, Status.MET).status is Status(all_of)
+    assert _combine(parts, Status.MET, Status.UNMET).status is Status(any_of)
