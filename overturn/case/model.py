@@ -264,6 +264,8 @@ class Case(Strict):
     coverage: Coverage = Field(default_factory=Coverage)
     denial: Denial = Field(default_factory=Denial)
     diagnoses: list[ICD10Code] = Field(default_factory=list, max_length=25)
+    # Conditions on record that carry no ICD-10-CM code (SNOMED CT, ICD-9-CM, free text), kept as words.
+    other_conditions: list[ShortText] = Field(default_factory=list, max_length=50)
     procedure: Procedure
     physician: Physician | None = None
     facility: Facility | None = None

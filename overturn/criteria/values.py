@@ -99,6 +99,7 @@ def case_values(
         "planned_date": case.procedure.planned_date.isoformat() if case.procedure.planned_date else None,
         "recent_procedure": None,
         "diagnosis_codes": ", ".join(diagnosis_codes) or None,
+        "other_conditions": "; ".join(case.other_conditions) or None,
         "threshold": None,
         "found": None,
     }

@@ -34,7 +34,6 @@ from overturn.fhir.report import NOT_EXTRACTED, NOTE
 INACTIVE_CLINICAL = {"inactive", "resolved", "remission"}
 NOT_TRUE = {"refuted", "entered-in-error"}
 SYSTEM_NAMES = {"http://snomed.info/sct": "SNOMED CT", "http://hl7.org/fhir/sid/icd-9-cm": "ICD-9-CM"}
-OTHER_CONDITIONS_HEADING = "Other conditions on record (not ICD-10-CM):"
 
 
 def import_condition(ctx: ImportContext, entry: Entry) -> None:
@@ -62,13 +61,12 @@ def import_condition(ctx: ImportContext, entry: Entry) -> None:
             )
         return
     # Not ICD-10-CM (SNOMED CT, ICD-9-CM, text only): the case lists ICD-10-CM codes only, so the condition
-    # is kept as words in the history where the brief writer and the physician can still see it.
+    # is kept as words in other_conditions, where the brief and the physician can still see it.
     words = concept_text(cond.code) or "unnamed condition"
     coded = ", ".join(f"{SYSTEM_NAMES.get(c.system, c.system or 'no system')} {c.code}" for c in codes)
     line = f"{words} ({coded})" if coded else words
-    history = ctx.case.setdefault("narrative", {}).get("history") or OTHER_CONDITIONS_HEADING
-    ctx.case["narrative"]["history"] = f"{history}\n- {line}"
-    ctx.take(entry, "narrative.history", line, "kept as text: no ICD-10-CM code")
+    ctx.case.setdefault("other_conditions", []).append(line)
+    ctx.take(entry, "other_conditions", line, "kept as text: no ICD-10-CM code")
 
 
 def _procedure_date(proc: Any) -> str | None:

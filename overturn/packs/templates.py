@@ -31,6 +31,7 @@ PLACEHOLDERS: dict[str, str] = {
     "planned_date": "planned procedure date",
     "recent_procedure": "the lumbar procedure inside the look-back window, with its date",
     "diagnosis_codes": "diagnosis codes of the brief, joined",
+    "other_conditions": "conditions on record without an ICD-10-CM code, joined",
     "threshold": "in a criterion: the number its compare rule tests against",
     "found": "in a criterion: the codes or values it found",
 }
