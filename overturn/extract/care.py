@@ -85,7 +85,8 @@ _PT_NOT_THERAPY_AFTER = re.compile(
 )
 _PT_NOT_THERAPY_BEFORE = re.compile(r"(?i)(?:\bDP\s*(?:and|/|,)\s*|prothrombin\s+time\s*\(?\s*|INR\s*/\s*)$")
 _WEEKS_BEFORE = re.compile(
-    rf"(?P<d>{v.DURATION.pattern})\s+(?:of\s+)?(?:formal\s+|outpatient\s+|supervised\s+|aggressive\s+)?$", re.I
+    rf"(?P<d>{v.DURATION.pattern})\s+(?:of\s+)?(?:formal\s+|outpatient\s+|supervised\s+|aggressive\s+)?$",
+    re.I,
 )
 _COUNT_BEFORE = re.compile(
     rf"(?:(?<![-/\w])(?P<n>\d{{1,2}}|{v.NUMBER_WORD})|(?P<ord>first|second|third|fourth|fifth|sixth))\s+"
@@ -93,16 +94,22 @@ _COUNT_BEFORE = re.compile(
     r"series\s+of|total|additional)\s+)*$",
     re.I,
 )
-_COUNT_AFTER = re.compile(r"^\s*\(?\s*(?:x|×|times)\s*(?P<n>\d{1,2})\b|^\s*,?\s*(?P<w>\d{1,2})\s+total\b", re.I)
+_COUNT_AFTER = re.compile(
+    r"^\s*\(?\s*(?:x|×|times)\s*(?P<n>\d{1,2})\b|^\s*,?\s*(?P<w>\d{1,2})\s+total\b", re.I
+)
 
 
 def treatment(m: Mention) -> list[Fact]:
     kind = TREATMENT_TYPES[m.label]
-    if m.label == "TX_PT" and m.text.replace(".", "") == "PT":
-        if _PT_NOT_THERAPY_AFTER.match(m.after) or _PT_NOT_THERAPY_BEFORE.search(m.before):
-            return []
+    is_pt_abbreviation = m.label == "TX_PT" and m.text.replace(".", "") == "PT"
+    if is_pt_abbreviation and (
+        _PT_NOT_THERAPY_AFTER.match(m.after) or _PT_NOT_THERAPY_BEFORE.search(m.before)
+    ):
+        return []  # "PT is a 68 year old", "PT/INR", "DP and PT pulses"
     if m.label == "TX_ESI" and _OBSTETRIC.search(m.sentence):
         return []  # an epidural for labour or anaesthesia is not an epidural steroid injection
+    if m.label == "TX_OTHER" and _OPERATIVE.search(m.sentence):
+        return []  # "traction was applied between the screws" is a surgical step, not a conservative treatment
     entry: dict[str, Any] = {"type": kind}
     if m.label == "TX_MED":
         entry["name"] = MEDICATION_NAMES.get(medication_key(m.text), m.text.lower())
@@ -174,7 +181,10 @@ _PLANNED = re.compile(
 _NOT_LUMBAR = re.compile(r"(?i)\b(?:cervical|thoracic|ACDF|neck)\b")
 
 
-_OBSTETRIC = re.compile(r"(?i)\blabou?r\b|deliver|childbirth|c-section|cesarean|caesarean|obstetric|epidural\s+anesth")
+_OPERATIVE = re.compile(r"(?i)\bscrews?\b|\brods?\b|retract|distract|intraoperativ|\bdura\b|\bincision|tongs")
+_OBSTETRIC = re.compile(
+    r"(?i)\blabou?r\b|deliver|childbirth|c-section|cesarean|caesarean|obstetric|epidural\s+anesth"
+)
 
 
 def procedure(m: Mention) -> list[Fact]:

@@ -35,7 +35,9 @@ def _fail(message: str) -> typer.Exit:
 
 
 def extract_command(
-    notes: Annotated[list[Path], typer.Argument(metavar="NOTE...", help="Clinical notes (plain text, UTF-8).")],
+    notes: Annotated[
+        list[Path], typer.Argument(metavar="NOTE...", help="Clinical notes (plain text, UTF-8).")
+    ],
     json_out: Annotated[
         bool, typer.Option("--json", help="Print a case fragment with evidence and conflicts as JSON.")
     ] = False,
@@ -46,7 +48,8 @@ def extract_command(
         Path | None, typer.Option("-o", "--output", metavar="OUT", help="Write the merged case here.")
     ] = None,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="Replace values the case already has (default: fill empty only).")
+        bool,
+        typer.Option("--overwrite", help="Replace values the case already has (default: fill empty only)."),
     ] = False,
 ) -> None:
     """Read clinical notes and prefill a case: findings, treatments, prior procedures, diagnoses."""
@@ -116,14 +119,21 @@ def _print_table(result: Any) -> None:
     for column in ("field", "value", "level", "note", "context", "source sentence"):
         table.add_column(column, overflow="fold")
     for fact in result.facts:
-        value = fact.value if not isinstance(fact.value, dict) else ", ".join(f"{k}={v}" for k, v in fact.value.items())
+        value = (
+            fact.value
+            if not isinstance(fact.value, dict)
+            else ", ".join(f"{k}={v}" for k, v in fact.value.items())
+        )
         context = ", ".join(fact.flags.names())
         if not fact.used:
             context = f"{context} (not used: {fact.reason})".strip()
         style = None if fact.used else "dim"
         # Note text is data, never markup: escape it before rich renders it.
         table.add_row(
-            *(escape(str(x)) for x in (fact.field, value, fact.level or "", fact.note, context, fact.sentence)),
+            *(
+                escape(str(x))
+                for x in (fact.field, value, fact.level or "", fact.note, context, fact.sentence)
+            ),
             style=style,
         )
     console.print(table)

@@ -201,7 +201,8 @@ def _combine_treatments(facts: list[Fact], conflicts: list[Conflict]) -> list[di
 def _attr_conflict(label: str, facts: list[Fact], attr: str) -> Conflict:
     # Conflicts list the disputed attribute's value, not the whole treatment entry.
     copies = [
-        Fact(label, f.value[attr], f.note, f.sentence, f.start, f.end, f.text, f.flags, f.level) for f in facts
+        Fact(label, f.value[attr], f.note, f.sentence, f.start, f.end, f.text, f.flags, f.level)
+        for f in facts
     ]
     return Conflict(label, copies)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 
@@ -45,7 +46,7 @@ class Fact:
     start: int
     end: int
     text: str
-    flags: ContextFlags = field(default_factory=ContextFlags)
+    flags: ContextFlags = dataclass_field(default_factory=ContextFlags)
     level: str | None = None
     used: bool = True
     reason: str | None = None

@@ -95,8 +95,10 @@ def neurogenic_claudication(m: Mention) -> list[Fact]:
 
 
 def flexion_relief(m: Mention) -> list[Fact]:
-    negated = m.flags.negated or bool(_LOCAL_NEGATION.search(m.before)) or bool(
-        re.search(r"(?i)\b(?:not|no|never)\b", m.text)
+    negated = (
+        m.flags.negated
+        or bool(_LOCAL_NEGATION.search(m.before))
+        or bool(re.search(r"(?i)\b(?:not|no|never)\b", m.text))
     )
     return [make_fact(m, "findings.relief_with_flexion", not negated)]
 
@@ -134,8 +136,10 @@ def ligamentum_flavum(m: Mention) -> list[Fact]:
         if not _LF_LINK.match(after[cursor : match.start()]) or _INSTRUMENT.match(after[match.end() :]):
             break
         mm = v.millimetres(match)
-        named = v.find_levels(after[: match.start()])
-        level = named[-1].levels[0] if named else (default_levels[0] if default_levels else None)
+        level = _level_after_size(after[match.end() :])
+        named = v.find_levels(after[cursor : match.start()]) or v.find_levels(after[: match.start()])
+        if level is None:
+            level = named[-1].levels[0] if named else (default_levels[0] if default_levels else None)
         if mm is not None:
             facts.append(_lf_fact(m, mm, level))
         cursor = match.end()
@@ -146,6 +150,18 @@ def ligamentum_flavum(m: Mention) -> list[Fact]:
             if mm is not None:
                 facts.append(_lf_fact(m, mm, default_levels[0] if default_levels else None))
     return facts
+
+
+_AT_LEVEL = re.compile(r"^\s*\)?\s*(?:at|@|in)\s+(?:the\s+)?(?=[TL]\d)", re.IGNORECASE)
+
+
+def _level_after_size(text: str) -> str | None:
+    """ "5.5 mm at L4-5": the level that follows a size names it."""
+    at = _AT_LEVEL.match(text)
+    if not at:
+        return None
+    found = v.find_levels(text[at.end() : at.end() + 12])
+    return found[0].levels[0] if found and found[0].start == 0 else None
 
 
 def _lf_fact(m: Mention, mm: float, level: str | None) -> Fact:
@@ -213,9 +229,7 @@ _SEVERITY_AFTER = re.compile(r"^[\s,(]*(?:which\s+is\s+|that\s+is\s+|is\s+|,\s*)
 
 # "stenosis from L3 through L5, severe": a severity word after the levels, not naming another finding.
 _LATE_SEVERITY = re.compile(
-    r"^[^.;]{0,45}?[\s,](?="
-    + v.SEVERITY.pattern
-    + r"\s*(?:[.;]|$))",
+    r"^[^.;]{0,45}?[\s,](?=" + v.SEVERITY.pattern + r"\s*(?:[.;]|$))",
     re.IGNORECASE,
 )
 # "mild stenosis at L2-3, moderate at L3-4, and severe stenosis at L4-5": the middle item names no finding.
@@ -266,7 +280,8 @@ def stenosis(m: Mention) -> list[Fact]:
     severity = v.worst_severity(severities)
     facts = [make_fact(m, "findings.stenosis_levels", lv, lv) for lv in levels]
     if severity:
-        facts += [make_fact(m, "findings.stenosis_severity", severity, lv) for lv in levels or [None]]
+        targets: list[str | None] = list(levels) or [None]
+        facts += [make_fact(m, "findings.stenosis_severity", severity, lv) for lv in targets]
     facts += _elliptical_levels(m)
     if m.flags.negated:
         return [f.skip("negated") for f in facts]

@@ -40,7 +40,11 @@ def _is_empty(path: str, value: Any) -> bool:
 
 
 def _sources(path: str, facts: list[Fact]) -> tuple[str, ...]:
-    top = path.split(".")[0] if path.split(".")[0] in ("treatments", "prior_lumbar_procedures", "diagnoses") else path
+    top = (
+        path.split(".")[0]
+        if path.split(".")[0] in ("treatments", "prior_lumbar_procedures", "diagnoses")
+        else path
+    )
     found = []
     for fact in facts:
         if fact.used and fact.field == top:

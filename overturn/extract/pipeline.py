@@ -7,6 +7,7 @@ but importing spaCy costs seconds, so nothing here is imported until the first n
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,7 +105,10 @@ _SECTION_HEADER = re.compile(r"(?:^|\n)\s*([A-Za-z][A-Za-z /&()-]{1,50}?)\s*:", 
 _SECTION_KINDS = [
     ("allergies", re.compile(r"^allerg", re.I)),
     ("family_history", re.compile(r"^family\s+(?:medical\s+)?history|^fh$|^fhx$", re.I)),
-    ("plan", re.compile(r"^(?:plan|recommendations?|treatment\s+plan|disposition|assessment\s+and\s+plan)$", re.I)),
+    (
+        "plan",
+        re.compile(r"^(?:plan|recommendations?|treatment\s+plan|disposition|assessment\s+and\s+plan)$", re.I),
+    ),
 ]
 
 
@@ -151,18 +155,18 @@ def get_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.tokenizer = create_medspacy_tokenizer(nlp)
     nlp.add_pipe("overturn_sentences")
-    matcher = nlp.add_pipe(
+    matcher: Any = nlp.add_pipe(
         "medspacy_target_matcher", config={"result_type": "group", "span_group_name": SPAN_GROUP}
     )
-    matcher.add([TargetRule(f"{label}:{i}", label, pattern=rx) for i, (label, rx) in enumerate(TARGET_PATTERNS)])
-    context = nlp.add_pipe(
+    matcher.add(
+        [TargetRule(f"{label}:{i}", label, pattern=rx) for i, (label, rx) in enumerate(TARGET_PATTERNS)]
+    )
+    context: Any = nlp.add_pipe(
         "medspacy_context", config={"input_span_type": "group", "span_group_name": SPAN_GROUP}
     )
     context.add(
         [
-            ConTextRule(
-                literal, category, direction=direction, allowed_types=allowed, max_scope=scope
-            )
+            ConTextRule(literal, category, direction=direction, allowed_types=allowed, max_scope=scope)
             for literal, category, direction, allowed, scope in CONTEXT_RULES
         ]
     )
@@ -213,7 +217,11 @@ def find_mentions(notes: list[Note]) -> Iterator[Mention]:
     """Run the pipeline over the notes (in one batch) and yield every target mention in text order."""
     nlp = get_pipeline()
     prepared = [prepare_text(note.text) for note in notes]
-    for note, text, doc in zip(notes, prepared, nlp.pipe(prepared), strict=True):
+    with warnings.catch_warnings():
+        # medspaCy's target matcher warns (W036) that its token matcher is empty: our targets are all regexes.
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        docs = list(nlp.pipe(prepared))
+    for note, text, doc in zip(notes, prepared, docs, strict=True):
         index = sections(text)
         breaks = [0] + [m.end() for m in _PARAGRAPH.finditer(text)]  # on the prepared text
         spans = sorted(doc.spans[SPAN_GROUP], key=lambda s: (s.start_char, -s.end_char))

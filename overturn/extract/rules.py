@@ -57,13 +57,18 @@ MEDICATION_NAMES = {medication_key(written): name for written, name in MEDICATIO
 
 
 def _alternatives(words: list[str]) -> str:
-    return "|".join(w.replace(" ", r"\s+").replace("-", r"[- ]?") for w in sorted(words, key=len, reverse=True))
+    return "|".join(
+        w.replace(" ", r"\s+").replace("-", r"[- ]?") for w in sorted(words, key=len, reverse=True)
+    )
 
 
 # (label, regular expression). Case-insensitive unless the pattern starts with (?-i) semantics noted below:
 # abbreviations (PT, ESI, LF, NC) are matched case-sensitively, since "pt" and "lf" in lower case are other words.
 TARGET_PATTERNS: list[tuple[str, str]] = [
-    ("NC", r"(?i)\b(?:neurogenic\s+(?:intermittent\s+)?)?(?:pseudo-?)?(?:claudicat\w*|claudation|cladicat\w*)"),
+    (
+        "NC",
+        r"(?i)\b(?:neurogenic\s+(?:intermittent\s+)?)?(?:pseudo-?)?(?:claudicat\w*|claudation|cladicat\w*)",
+    ),
     ("NC", r"\bNC\b"),
     (
         "FLEXION",
@@ -93,7 +98,10 @@ TARGET_PATTERNS: list[tuple[str, str]] = [
     ("STENOSIS", r"\bLSS\b"),
     ("STANDING", r"(?i)\bstand(?:ing|s)?\b"),
     ("WALKING", r"(?i)\b(?:walk(?:ing|s|ed)?|ambulat\w*)\b"),
-    ("ODI", r"(?i)\bODI\b|\bOswestry(?:\s+(?:Disability|Low\s+Back\s+Pain))?(?:\s+(?:Index|Questionnaire|score))*"),
+    (
+        "ODI",
+        r"(?i)\bODI\b|\bOswestry(?:\s+(?:Disability|Low\s+Back\s+Pain))?(?:\s+(?:Index|Questionnaire|score))*",
+    ),
     (
         "PAIN_SCORE",
         r"(?i)\b(?:NPRS|NRS|VAS|(?:numeric\s+)?pain\s+(?:score|scale|level|rating(?:\s+scale)?|intensity))\b",
@@ -125,7 +133,10 @@ TARGET_PATTERNS: list[tuple[str, str]] = [
     ("TX_ACUP", r"(?i)\bacupunct\w*"),
     ("TX_BRACE", r"(?i)\b(?:lumbar\s+|back\s+)?(?:brace|bracing|corset)\b|\bLSO\b"),
     ("TX_HEP", r"(?i)\bhome\s+exercises?(?:\s+program)?\b|\bHEP\b"),
-    ("TX_FACET", r"(?i)\bfacet\s+(?:joint\s+)?(?:injections?|blocks?)\b|\bmedial\s+branch\s+blocks?\b|\bMBBs?\b"),
+    (
+        "TX_FACET",
+        r"(?i)\bfacet\s+(?:joint\s+)?(?:injections?|blocks?)\b|\bmedial\s+branch\s+blocks?\b|\bMBBs?\b",
+    ),
     ("TX_RFA", r"(?i)\bradiofrequency\s+(?:ablation|neurotomy|rhizotomy|lesioning)\b|\bRFA\b|\brhizotomy\b"),
     ("TX_OTHER", r"(?i)\bmassage(?:\s+therapy)?\b|\bTENS(?:\s+unit)?\b|\btraction\b|\bdry\s+needling\b"),
     (
@@ -157,46 +168,43 @@ TARGET_PATTERNS: list[tuple[str, str]] = [
     ),
     ("PX_ANY", r"(?i)\b(?:lumbar|back|spine|spinal|low\s+back)\s+(?:surgery|surgeries|operations?)\b"),
     # codes written in the note; the extractor keeps only those in the ICD-10-CM code set
-    ("ICD10", r"\b[A-TV-Z][0-9\u00d8][0-9A-Z\u00d8](?:\.[0-9A-Z\u00d8]{1,4}|[0-9\u00d8][0-9A-Z\u00d8]{0,3})\b"),
+    (
+        "ICD10",
+        r"\b[A-TV-Z][0-9\u00d8][0-9A-Z\u00d8](?:\.[0-9A-Z\u00d8]{1,4}|[0-9\u00d8][0-9A-Z\u00d8]{0,3})\b",
+    ),
 ]
 
 # ---- ConText rules added to medspaCy's defaults ---------------------------------------------------------------
 
 _PLANNED_TARGETS = set(TREATMENT_LABELS) | set(PROCEDURE_LABELS)
 
+_PLAN_CUES = (
+    "consider", "considering", "recommend", "recommends", "recommended", "we recommend", "plan", "plan for",
+    "plans", "planning", "will", "would", "schedule", "scheduled for", "refer", "referred", "referral",
+    "referral to", "discuss", "discussed", "may benefit", "might benefit", "could", "option", "options",
+    "candidate for", "pending", "request", "requesting", "requested", "to undergo", "would like",
+    "interested in", "wants", "wishes", "start", "begin", "initiate", "prescribe", "trial of",
+    "proceed with", "ordered", "order", "try", "authorization for",
+)  # fmt: skip
+
+_PLANNED_AFTER_CUES = (
+    "is recommended", "was recommended", "recommended", "planned", "scheduled", "pending", "ordered",
+    "was discussed", "were discussed", "requested", "is requested", "was ordered", "was denied",
+)  # fmt: skip
+
+_OUTCOME_PHRASES = (
+    "no relief", "no significant relief", "no lasting relief", "no improvement", "no benefit", "no help",
+    "not help", "did not help", "didn", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ",
+    ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ",
+)  # fmt: skip
+
 # (literal, category, direction, allowed target labels or None for all, max scope in tokens or None)
 CONTEXT_RULES: list[tuple[str, str, str, set[str] | None, int | None]] = [
     # Plans and recommendations: "consider PT", "recommend ESI", "candidate for laminectomy" are not history.
-    *[
-        (cue, "HYPOTHETICAL", "FORWARD", _PLANNED_TARGETS, None)
-        for cue in (
-            "consider", "considering", "recommend", "recommends", "recommended", "we recommend", "plan",
-            "plan for", "plans", "planning", "will", "would", "schedule", "scheduled for", "refer", "referred",
-            "referral", "referral to", "discuss", "discussed", "may benefit", "might benefit", "could",
-            "option", "options", "candidate for", "pending", "request", "requesting", "requested",
-            "to undergo", "would like", "interested in", "wants", "wishes", "start", "begin", "initiate",
-            "prescribe", "trial of", "proceed with", "ordered", "order", "try", "authorization for",
-        )
-    ],
-    *[
-        (cue, "HYPOTHETICAL", "BACKWARD", _PLANNED_TARGETS, 4)
-        for cue in (
-            "is recommended", "was recommended", "recommended", "planned", "scheduled", "pending", "ordered",
-            "was discussed", "were discussed", "requested", "is requested", "was ordered", "was denied",
-        )
-    ],
+    *[(cue, "HYPOTHETICAL", "FORWARD", _PLANNED_TARGETS, None) for cue in _PLAN_CUES],
+    *[(cue, "HYPOTHETICAL", "BACKWARD", _PLANNED_TARGETS, 4) for cue in _PLANNED_AFTER_CUES],
     # Outcome phrases hold negation words but do not deny that the treatment happened ("no relief from PT").
-    *[
-        (cue, "PSEUDO", "PSEUDO", set(TREATMENT_LABELS), None)
-        for cue in (
-            "no relief", "no significant relief", "no lasting relief", "no improvement", "no benefit",
-            "no help", "not help", "did not help", "didn't help", "not helpful", "without relief",
-            "without improvement", "without benefit", "without significant", "without lasting",
-            "without any relief", "without success", "not improve", "did not improve", "not improved",
-            "no change", "not effective", "no response", "not tolerate", "no better", "without any benefit",
-            "without any improvement", "no sustained", "no durable", "no long-term", "no long term",
-        )
-    ],
+    *[(cue, "PSEUDO", "PSEUDO", set(TREATMENT_LABELS), None) for cue in _OUTCOME_PHRASES],
     # Limits are not negations: "cannot stand for more than 5 minutes" still states a standing tolerance.
     *[
         (cue, "PSEUDO", "PSEUDO", {"STANDING", "WALKING"}, None)

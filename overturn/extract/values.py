@@ -22,7 +22,9 @@ WORD_NUMBERS = {
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 
 NUMBER = r"(?:\d+(?:\.\d+)?|\.\d+|\d+\s*/\s*\d+)"
-NUMBER_WORD = r"\b(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b"
+NUMBER_WORD = (
+    r"\b(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b"
+)
 ANY_NUMBER = rf"(?:{NUMBER}|{NUMBER_WORD})"
 RANGE = rf"(?P<low>{ANY_NUMBER})(?:\s*(?:-|–|to|or)\s*(?P<high>{ANY_NUMBER}))?"
 
