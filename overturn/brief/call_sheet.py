@@ -78,17 +78,23 @@ def _criteria(evaluation: Evaluation) -> tuple[Checklist | Note | Paragraph, ...
         CheckItem(Mark.MET, r.title, Paragraph((Cite(r.citations),) if r.citations else ()), None, r.id)
         for r in met
     )
-    out: list[Checklist | Note | Paragraph] = [Checklist(items)] if items else [para("No criterion is met yet.")]
+    out: list[Checklist | Note | Paragraph] = (
+        [Checklist(items)] if items else [para("No criterion is met yet.")]
+    )
     open_items = [r for r in evaluation.results if r.status is not Status.MET]
     if open_items:
         words = "; ".join(
             f"{r.title} ({'not met' if r.status is Status.UNMET else 'unknown'})" for r in open_items
         )
-        out.append(Note(NoteKind.WARNING, para(f"Still open — check the full brief before the call: {words}.")))
+        out.append(
+            Note(NoteKind.WARNING, para(f"Still open — check the full brief before the call: {words}."))
+        )
     return tuple(out)
 
 
-def _strongest_points(case: Case, pack: Pack, evaluation: Evaluation, words: Wording) -> tuple[Paragraph, ...]:
+def _strongest_points(
+    case: Case, pack: Pack, evaluation: Evaluation, words: Wording
+) -> tuple[Paragraph, ...]:
     """The family's prepared points that apply to this case, topped up from the rebuttals to the denial."""
     family = evaluation.family
     candidates: list[Statement] = []

@@ -72,7 +72,9 @@ def _get_compiler() -> Any:
     if _compiler is None:
         import typst  # imported here: the CLI should not pay for it unless a PDF is asked for
 
-        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(FONT_DIR)])
+        fonts = typst.Fonts(
+            include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(FONT_DIR)]
+        )
         _compiler = typst.Compiler(
             str(TEMPLATE), root=str(TEMPLATE_ROOT), font_paths=fonts, ignore_system_fonts=True
         )

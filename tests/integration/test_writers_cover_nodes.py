@@ -25,7 +25,12 @@ def kitchen_sink() -> m.Document:
         prepared_on="2026-12-04",
         pack_id="mild",
         pack_version="1.0.0",
-        header=(("Patient", "Jane Q. Doe, 77"), ("Plan", "Humana"), ("Procedure", "CPT 0275T"), ("Review", "soon")),
+        header=(
+            ("Patient", "Jane Q. Doe, 77"),
+            ("Plan", "Humana"),
+            ("Procedure", "CPT 0275T"),
+            ("Review", "soon"),
+        ),
         sections=(
             m.Section(
                 "all",
@@ -63,7 +68,9 @@ def kitchen_sink() -> m.Document:
                     m.Bibliography(
                         (
                             m.BibEntry(1, "First source.", (("PMID", "30199512"),), "verified"),
-                            m.BibEntry(2, "Second source.", (("DOI", "10.1111/papr.13293"),), "partially", "Careful"),
+                            m.BibEntry(
+                                2, "Second source.", (("DOI", "10.1111/papr.13293"),), "partially", "Careful"
+                            ),
                             m.BibEntry(3, "Third source.", (("URL", "https://example.org/3"),), "unverified"),
                         )
                     ),
@@ -99,9 +106,10 @@ TRACES = {
     "bibliography": ["First source.", "Third source."],
     "bib_entry": ["30199512", "10.1111/papr.13293", "Careful"],
 }
+# Not visitors: the JSON dump is generic over the dataclasses, and the PDF template reads that dump.
 TEMPLATE_WRITERS = {"pdf", "json"}
 # Known gaps in writers owned elsewhere, reported to their owners; the test fails on anything else.
-KNOWN_GAPS = {("md", "key_value_table"): "markdown.py does not print KeyValueTable.caption"}  # not visitors: the JSON dump is generic, the PDF template reads it
+KNOWN_GAPS = {("md", "key_value_table"): "markdown.py does not print KeyValueTable.caption"}
 
 
 def printed_text(fmt: str, out: bytes) -> str:
@@ -143,7 +151,9 @@ def test_visitor_writers_define_a_method_for_every_node_type(fmt):
     ]
     for cls in visitors:
         assert cls.missing_node_types() == [], f"{fmt}: {cls.__name__} misses node types"
-    assert visitors or fmt in TEMPLATE_WRITERS, f"{fmt} is not a Visitor; add it to TEMPLATE_WRITERS with a reason"
+    assert visitors or fmt in TEMPLATE_WRITERS, (
+        f"{fmt} is not a Visitor; add it to TEMPLATE_WRITERS with a reason"
+    )
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
