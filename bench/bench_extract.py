@@ -56,7 +56,9 @@ def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     loads = [cold_load() for _ in range(3)]
     print(f"cold load (import + build pipeline): median {statistics.median(x for x, _ in loads):.2f} s")
-    print(f"first note after load (incl. lazy ICD-10-CM table): median {statistics.median(y for _, y in loads):.2f} s")
+    print(
+        f"first note after load (incl. lazy ICD-10-CM table): median {statistics.median(y for _, y in loads):.2f} s"
+    )
 
     from overturn.extract.combine import extract
     from overturn.extract.facts import Note
