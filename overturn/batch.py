@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,9 @@ def render_batch(
                     failures.append((path, error))
                 progress.advance(task)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # "spawn", not the default fork: a parent that already rendered a PDF holds Typst's native threads
+            # and locks, and a forked child inherits those locks held and hangs on its first render.
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
                 futures = [pool.submit(_job, c, fmt, out_dir, options) for c in cases]
                 for fut in as_completed(futures):
                     path, error = fut.result()

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from overturn.document.model import Bibliography, Document, walk
+from overturn.document.model import Document
 from overturn.document.serialize import to_data
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "typst"
@@ -55,12 +55,8 @@ def _clean(data: Any) -> Any:
 
 
 def template_data(doc: Document) -> str:
-    """The JSON the template reads: the document tree, cleaned, plus the numbers citations may link to."""
-    data = _clean(to_data(doc))
-    data["bib_numbers"] = sorted(
-        {e.number for node in walk(doc) if isinstance(node, Bibliography) for e in node.entries}
-    )
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """The JSON the template reads: the document tree with every string cleaned."""
+    return json.dumps(_clean(to_data(doc)), ensure_ascii=False, separators=(",", ":"))
 
 
 _lock = threading.Lock()

@@ -68,3 +68,34 @@ def test_the_command_line_exits_2_and_still_writes_the_good_cases(cases, tmp_pat
     assert result.returncode == 2, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["good-0.pdf", "good-1.pdf"]
     assert "2 failed" in result.stderr
+
+
+def test_a_batch_started_after_an_in_process_render_does_not_hang(cases, tmp_path):
+    # A forked worker would inherit the parent's Typst locks held; the pool must spawn its workers.
+    import threading
+
+    from overturn.document import model as m
+    from overturn.render import render
+
+    render(
+        m.Document(
+            "T", "S", "brief", "2026-12-04", "mild", "1.0.0", (), (m.Section("s", "S", (m.para("x"),)),)
+        ),
+        "pdf",
+    )
+    result: list = []
+    worker = threading.Thread(
+        target=lambda: result.append(
+            render_batch(
+                [cases[0], cases[2]],
+                "pdf",
+                tmp_path / "after",
+                console=Console(file=io.StringIO()),
+                workers=2,
+            )
+        ),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=240)
+    assert result == [[]], "the batch did not finish: workers hung after an in-process render"
