@@ -93,6 +93,7 @@ class DocxWriter(Visitor):
     def __init__(self) -> None:
         self.doc = new_document()
         self.depth = 0
+        self._style_ids: dict[str, str] = {}
         self._setup_styles()
 
     # ---- page and styles ----------------------------------------------------------------------------------
@@ -133,6 +134,18 @@ class DocxWriter(Visitor):
         _field(foot, "PAGE")
         foot.add_run(" of ").font.size = Pt(8)
         _field(foot, "NUMPAGES")
+
+    def _style_id(self, name: str) -> str:
+        # python-docx resolves a style name by scanning every style on each call, which was most of the
+        # writer's time; the ids are looked up once per document instead.
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def _styled(self, style: str, text: str | None = None) -> Any:
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().style = self._style_id(style)
+        return paragraph
 
     # ---- inline -------------------------------------------------------------------------------------------
 
@@ -176,8 +189,8 @@ class DocxWriter(Visitor):
         with suppress(ValueError):
             core.created = core.modified = datetime.fromisoformat(d.prepared_on)
         self._header_footer(d)
-        self.doc.add_paragraph(clean_text(d.title), style="Title")
-        self.doc.add_paragraph(clean_text(d.subtitle), style="Subtitle")
+        self._styled("Title", clean_text(d.title))
+        self._styled("Subtitle", clean_text(d.subtitle))
         self._band(d.header)
         for s in d.sections:
             self.visit(s)
@@ -202,7 +215,7 @@ class DocxWriter(Visitor):
 
     def visit_section(self, s: m.Section) -> None:
         self.depth += 1
-        self.doc.add_heading(clean_text(s.title), level=min(self.depth, 3))
+        self._styled(f"Heading {min(self.depth, 3)}", clean_text(s.title))
         for child in s.children:
             self.visit(child)
         self.depth -= 1
@@ -221,13 +234,13 @@ class DocxWriter(Visitor):
 
     def visit_bullet_list(self, b: m.BulletList) -> None:
         for item in b.items:
-            self._inline(self.doc.add_paragraph(style="List Bullet"), item.content)
+            self._inline(self._styled("List Bullet"), item.content)
 
     def visit_key_value_table(self, t: m.KeyValueTable) -> None:
         if t.caption:
-            self.doc.add_paragraph(clean_text(t.caption), style="Caption")
+            self._styled("Caption", clean_text(t.caption))
         table = self.doc.add_table(rows=0, cols=2)
-        table.style = self.doc.styles[TABLE_STYLE]
+        table._tbl.tblPr.style = self._style_id(TABLE_STYLE)
         self._widths(table, Inches(2.0), Inches(5.0))
         for key, value in t.rows:
             cells = table.add_row().cells
@@ -245,7 +258,7 @@ class DocxWriter(Visitor):
 
     def visit_checklist(self, c: m.Checklist) -> None:
         table = self.doc.add_table(rows=0, cols=2)
-        table.style = self.doc.styles["Table Grid"]
+        table._tbl.tblPr.style = self._style_id("Table Grid")
         self._widths(table, Inches(1.0), Inches(6.0))
         self._checklist_table = table
         for item in c.items:
