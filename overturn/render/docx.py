@@ -93,30 +93,41 @@ class DocxWriter(Visitor):
     def __init__(self) -> None:
         self.doc = new_document()
         self.depth = 0
+        self.compact = False
         self._style_ids: dict[str, str] = {}
-        self._setup_styles()
 
     # ---- page and styles ----------------------------------------------------------------------------------
 
-    def _setup_styles(self) -> None:
+    def _setup_styles(self, compact: bool) -> None:
+        """Page and style sizes; the call sheet (``compact``) is tighter so that it stays on one page."""
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Inches(8.5), Inches(11)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Inches(0.75))
+            setattr(section, side, Inches(0.5 if compact else 0.75))
         styles = self.doc.styles
         # Calibri is what Word users have; LibreOffice substitutes the metric-compatible Carlito.
         for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"):
             _use_font(styles[name], FONT)
-        styles["Normal"].font.size = Pt(10)
-        styles["Normal"].paragraph_format.space_after = Pt(4)
-        for name, size in (("Heading 1", 13), ("Heading 2", 11), ("Heading 3", 10)):
+        styles["Normal"].font.size = Pt(8.5 if compact else 10)
+        styles["Normal"].paragraph_format.space_after = Pt(2 if compact else 4)
+        sizes = (
+            (("Heading 1", 10.5), ("Heading 2", 9.5), ("Heading 3", 9))
+            if compact
+            else (("Heading 1", 13), ("Heading 2", 11), ("Heading 3", 10))
+        )
+        for name, size in sizes:
             styles[name].font.size = Pt(size)
             styles[name].font.color.rgb = ACCENT
-            styles[name].paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
+            styles[name].paragraph_format.space_before = Pt(
+                4 if compact else 10 if name == "Heading 1" else 6
+            )
             styles[name].paragraph_format.space_after = Pt(3)
             styles[name].paragraph_format.keep_with_next = True
-        styles["Title"].font.size = Pt(20)
+        styles["Title"].font.size = Pt(15 if compact else 20)
+        if compact:
+            styles["Title"].paragraph_format.space_after = Pt(2)
+            styles["Subtitle"].paragraph_format.space_after = Pt(4)
         styles["Title"].font.color.rgb = ACCENT
         styles["List Bullet"].paragraph_format.space_after = Pt(2)
 
@@ -146,6 +157,11 @@ class DocxWriter(Visitor):
         paragraph = self.doc.add_paragraph(text)
         paragraph._p.get_or_add_pPr().style = self._style_id(style)
         return paragraph
+
+    def _spacer(self) -> None:
+        """White space after a table (Word glues consecutive tables together); none on the call sheet."""
+        if not self.compact:
+            self.doc.add_paragraph()
 
     # ---- inline -------------------------------------------------------------------------------------------
 
@@ -179,6 +195,8 @@ class DocxWriter(Visitor):
     # ---- visitor: document and blocks ---------------------------------------------------------------------
 
     def visit_document(self, d: m.Document) -> bytes:
+        self.compact = d.layout == "call-sheet"
+        self._setup_styles(compact=self.compact)
         core = self.doc.core_properties
         core.title = clean_text(d.title)
         core.subject = clean_text(d.subtitle)
@@ -211,7 +229,7 @@ class DocxWriter(Visitor):
             run.font.size, run.font.color.rgb = Pt(7), RGBColor(0xC8, 0xD4, 0xE3)
             run = bottom.paragraphs[0].add_run(clean_text(value))
             run.bold, run.font.color.rgb = True, RGBColor(0xFF, 0xFF, 0xFF)
-        self.doc.add_paragraph()
+        self._spacer()
 
     def visit_section(self, s: m.Section) -> None:
         self.depth += 1
@@ -247,7 +265,7 @@ class DocxWriter(Visitor):
             cells[0].width, cells[1].width = Inches(2.0), Inches(5.0)
             cells[0].paragraphs[0].add_run(clean_text(key)).bold = True
             cells[1].paragraphs[0].add_run(clean_text(value)).bold = False
-        self.doc.add_paragraph()
+        self._spacer()
 
     @staticmethod
     def _widths(table: Any, *widths: Any) -> None:
@@ -263,7 +281,7 @@ class DocxWriter(Visitor):
         self._checklist_table = table
         for item in c.items:
             self.visit(item)
-        self.doc.add_paragraph()
+        self._spacer()
 
     def visit_check_item(self, i: m.CheckItem) -> None:
         word, color = MARKS[i.mark]
@@ -274,7 +292,8 @@ class DocxWriter(Visitor):
         run.bold, run.font.size, run.font.color.rgb = True, Pt(8), RGBColor(0xFF, 0xFF, 0xFF)
         para = body.paragraphs[0]
         para.add_run(clean_text(i.label)).bold = True
-        para.add_run(" — ")
+        if any(not isinstance(x, m.Cite) for x in i.detail.content):
+            para.add_run(" — ")
         self._inline(para, i.detail.content)
         if i.hint:
             hint = body.add_paragraph()
@@ -308,7 +327,8 @@ class DocxWriter(Visitor):
     def visit_bib_entry(self, e: m.BibEntry) -> None:
         para = self.doc.add_paragraph()
         fmt = para.paragraph_format
-        fmt.left_indent, fmt.first_line_indent, fmt.space_after = Inches(0.3), Inches(-0.3), Pt(3)
+        fmt.left_indent, fmt.first_line_indent = Inches(0.3), Inches(-0.3)
+        fmt.space_after = Pt(1 if self.compact else 3)
         para.add_run(f"{e.number}.\t").bold = True
         para.add_run(clean_text(e.citation))
         for label, value in e.identifiers:
@@ -327,7 +347,7 @@ class DocxWriter(Visitor):
             caveat.italic, caveat.font.size, caveat.font.color.rgb = True, Pt(8.5), MUTED
         for run in para.runs[1:]:
             if run.font.size is None:
-                run.font.size = Pt(9)
+                run.font.size = Pt(7.5 if self.compact else 9)
 
 
 def render_docx(doc: m.Document) -> bytes:
