@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from overturn.brief.build import with_procedure_code
 from overturn.case.errors import FieldError, InputError
 from overturn.case.load import load_case
 from overturn.case.model import Case
@@ -17,25 +18,34 @@ from overturn.packs.schema import Pack
 
 
 def pack_for_case(case: Case, override: str | None = None) -> Pack:
+    """The pack the case names (or ``override``), else the installed pack serving its procedure code."""
     name = override or case.pack
+    code = case.procedure.code
     if name:
         try:
-            return load_pack(name)
+            pack = load_pack(name)
         except InputError as exc:
             raise InputError([FieldError("pack", e.message) for e in exc.errors]) from None
-    pack = pack_for_procedure(case.procedure.code)
-    if pack is None:
+        if code and code not in pack.procedure.codes:
+            served = ", ".join(pack.procedure.codes)
+            raise InputError(
+                [FieldError("procedure.code", f"pack '{pack.id}' serves CPT {served}, not {code}")]
+            )
+        return pack
+    if not code:
+        raise InputError([FieldError("procedure.code", "is required to choose a pack (or set 'pack')")])
+    found = pack_for_procedure(code)
+    if found is None:
         known = ", ".join(installed_packs()) or "none"
         raise InputError(
             [
                 FieldError(
                     "procedure.code",
-                    f"no installed pack serves CPT {case.procedure.code} "
-                    f"(installed packs: {known}); set 'pack' explicitly",
+                    f"no installed pack serves CPT {code} (installed packs: {known}); set 'pack' explicitly",
                 )
             ]
         )
-    return pack
+    return found
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class Prepared:
 
 def prepare(case: Case, pack_name: str | None = None, today: date | None = None) -> Prepared:
     pack = pack_for_case(case, pack_name)
+    case = with_procedure_code(case, pack)
     return Prepared(case, pack, evaluate_criteria(case, pack, today))
 
 

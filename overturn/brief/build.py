@@ -239,6 +239,14 @@ def bibliography(pack: Pack, cited: set[int]) -> Bibliography:
     )
 
 
+def with_procedure_code(case: Case, pack: Pack) -> Case:
+    """A case that names only its pack gets the pack's procedure code."""
+    if case.procedure.code:
+        return case
+    procedure = case.procedure.model_copy(update={"code": pack.procedure.codes[0]})
+    return case.model_copy(update={"procedure": procedure})
+
+
 def build_brief(
     case: Case,
     pack: Pack,
@@ -248,6 +256,7 @@ def build_brief(
     include_unverified: bool = True,
 ) -> Document:
     today = today or date.today()
+    case = with_procedure_code(case, pack)
     evaluation = evaluation or evaluate_criteria(case, pack, today)
     words = Wording(case, pack, evaluation, include_unverified)
     sections = [

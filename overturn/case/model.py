@@ -154,7 +154,7 @@ class Denial(Strict):
 
 
 class Procedure(Strict):
-    code: CPTCode
+    code: CPTCode | None = None  # may be left out when the case names its pack
     planned_date: PlausibleDate | None = None
     levels: list[SpinalLevel] = Field(default_factory=list, max_length=10)
 
@@ -266,7 +266,7 @@ class Case(Strict):
     diagnoses: list[ICD10Code] = Field(default_factory=list, max_length=25)
     # Conditions on record that carry no ICD-10-CM code (SNOMED CT, ICD-9-CM, free text), kept as words.
     other_conditions: list[ShortText] = Field(default_factory=list, max_length=50)
-    procedure: Procedure
+    procedure: Procedure = Field(default_factory=Procedure)
     physician: Physician | None = None
     facility: Facility | None = None
     review: Review = Field(default_factory=Review)

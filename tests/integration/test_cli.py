@@ -155,3 +155,22 @@ def test_the_installed_command_runs_as_a_process(tmp_path: Path) -> None:
     assert (
         proc.returncode == 2 and "review.reviewr" in proc.stderr and "did you mean 'reviewer'" in proc.stderr
     )
+
+
+def test_a_case_naming_its_pack_may_leave_out_the_procedure_code(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("pack: mild\npatient: {name: A}\ncoverage: {plan_type: FEP}\n")
+    result = run("brief", case, "-f", "md")
+    assert result.exit_code == 0 and "CPT 0275T" in result.stdout
+
+
+@pytest.mark.parametrize("text,message", [
+    ("patient: {name: A}\n", "is required to choose a pack"),
+    ("pack: mild\npatient: {name: A}\nprocedure: {code: 64483}\n", "serves CPT 0275T, not 64483"),
+    ("pack: nosuch\npatient: {name: A}\n", "no pack named 'nosuch'"),
+])
+def test_pack_and_procedure_must_agree(tmp_path: Path, text: str, message: str) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(text)
+    result = run("check", case)
+    assert result.exit_code == 2 and message in result.stderr
