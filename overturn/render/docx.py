@@ -154,7 +154,7 @@ class DocxWriter(Visitor):
         return self._style_ids[name]
 
     def _styled(self, style: str, text: str | None = None) -> Any:
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.doc.add_paragraph(text or "")
         paragraph._p.get_or_add_pPr().style = self._style_id(style)
         return paragraph
 
