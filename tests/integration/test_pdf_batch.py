@@ -67,7 +67,7 @@ def test_the_command_line_exits_2_and_still_writes_the_good_cases(cases, tmp_pat
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["good-0.pdf", "good-1.pdf"]
-    assert "2 failed" in result.stderr
+    assert "2 failed" in " ".join(result.stderr.split())  # the console wraps long lines
 
 
 def test_a_batch_started_after_an_in_process_render_does_not_hang(cases, tmp_path):
