@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,9 @@ from overturn.packs.schema import (
 )
 from overturn.packs.templates import PLACEHOLDERS, placeholders_in
 
-PACKS_DIR = Path(__file__).resolve().parents[2] / "packs"
+# Installed packs live in the checkout's packs/ folder; OVERTURN_PACKS_DIR points elsewhere (a deployment
+# that keeps packs apart from the code).
+PACKS_DIR = Path(os.environ.get("OVERTURN_PACKS_DIR", Path(__file__).resolve().parents[2] / "packs"))
 NUMERIC_FACTS = {
     "findings.ligamentum_flavum_mm",
     "findings.spondylolisthesis_grade",

@@ -76,7 +76,8 @@ class MarkdownWriter(Visitor):
 
     def visit_key_value_table(self, t: m.KeyValueTable) -> str:
         rows = ["| | |", "|---|---|"] + [f"| **{escape(k)}** | {escape(v)} |" for k, v in t.rows]
-        return "\n".join(rows) + "\n"
+        caption = [f"*{escape(t.caption)}*", ""] if t.caption else []
+        return "\n".join(caption + rows) + "\n"
 
     def visit_checklist(self, c: m.Checklist) -> str:
         return "\n".join(self.visit(item) for item in c.items) + "\n"
