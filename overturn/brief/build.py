@@ -222,21 +222,22 @@ def _closing_section(pack: Pack, words: Wording) -> Section:
     )
 
 
-def bibliography(pack: Pack, cited: set[int]) -> Bibliography:
-    """The pack's entries this document cites, under the pack's own numbers (stable across briefs)."""
-    return Bibliography(
-        tuple(
-            BibEntry(
-                b.n,
-                b.citation.strip(),
-                tuple((IDENTIFIER_LABELS[k], v) for k, v in b.identifiers.items()),
-                b.status,
-                b.caveat,
-            )
-            for b in sorted(pack.bibliography, key=lambda b: b.n)
-            if b.n in cited
+def bibliography(pack: Pack, cited: set[int], *, compact: bool = False) -> Bibliography:
+    """The pack's entries this document cites, under the pack's own numbers (stable across briefs).
+
+    ``compact`` (the one-page call sheet) drops URLs and caveats, which belong in the full brief.
+    """
+    entries = []
+    for b in sorted(pack.bibliography, key=lambda b: b.n):
+        if b.n not in cited:
+            continue
+        ids = tuple(
+            (IDENTIFIER_LABELS[k], v) for k, v in b.identifiers.items() if not (compact and k == "url")
         )
-    )
+        entries.append(
+            BibEntry(b.n, " ".join(b.citation.split()), ids, b.status, None if compact else b.caveat)
+        )
+    return Bibliography(tuple(entries))
 
 
 def with_procedure_code(case: Case, pack: Pack) -> Case:

@@ -11,14 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from overturn.brief.build import DENIAL_REASON_LABELS, IDENTIFIER_LABELS
+from overturn.brief.build import DENIAL_REASON_LABELS, bibliography, with_procedure_code
 from overturn.brief.sheet import NOT_RECORDED, header_band, information_values
 from overturn.brief.statements import Wording
 from overturn.case.model import Case
 from overturn.criteria.engine import Evaluation, Status, evaluate_criteria
 from overturn.document.model import (
-    BibEntry,
-    Bibliography,
     BulletList,
     CheckItem,
     Checklist,
@@ -145,23 +143,6 @@ def _ask(pack: Pack, evaluation: Evaluation) -> Paragraph | None:
     return Paragraph((Text(PLACEHOLDER.sub(value, pack.call_sheet.ask.strip()), strong=True),))
 
 
-def _references(pack: Pack, cited: set[int]) -> Bibliography:
-    """Cited entries only, and without the caveats, which belong in the full brief."""
-    return Bibliography(
-        tuple(
-            BibEntry(
-                b.n,
-                " ".join(b.citation.split()),
-                tuple((IDENTIFIER_LABELS[k], v) for k, v in b.identifiers.items() if k != "url"),
-                b.status,
-                None,
-            )
-            for b in sorted(pack.bibliography, key=lambda b: b.n)
-            if b.n in cited
-        )
-    )
-
-
 def build_call_sheet(
     case: Case,
     pack: Pack,
@@ -171,6 +152,7 @@ def build_call_sheet(
     include_unverified: bool = True,
 ) -> Document:
     today = today or date.today()
+    case = with_procedure_code(case, pack)
     evaluation = evaluation or evaluate_criteria(case, pack, today)
     words = Wording(case, pack, evaluation, include_unverified)
     met = sum(r.status is Status.MET for r in evaluation.results)
@@ -197,7 +179,9 @@ def build_call_sheet(
     if ask:
         sections.append(Section("ask", "The ask", (ask,)))
     draft = Document("", "", "call-sheet", "", "", "", (), tuple(sections))
-    sections.append(Section("references", "References", (_references(pack, cited_numbers(draft)),)))
+    sections.append(
+        Section("references", "References", (bibliography(pack, cited_numbers(draft), compact=True),))
+    )
     return Document(
         title="Peer-to-peer call sheet",
         subtitle=pack.title,
