@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from overturn.brief.build import with_procedure_code
+from overturn.brief.context import with_procedure_code
 from overturn.case.errors import FieldError, InputError
 from overturn.case.load import load_case
 from overturn.case.model import Case

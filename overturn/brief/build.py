@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from overturn.brief.context import layout_inputs
 from overturn.brief.sheet import header_band, information_rows
 from overturn.brief.statements import Wording
 from overturn.case.model import Case, DenialReason
-from overturn.criteria.engine import Evaluation, Status, evaluate_criteria
+from overturn.criteria.engine import Evaluation, Status
 from overturn.document.model import (
     BibEntry,
     Bibliography,
@@ -240,14 +241,6 @@ def bibliography(pack: Pack, cited: set[int], *, compact: bool = False) -> Bibli
     return Bibliography(tuple(entries))
 
 
-def with_procedure_code(case: Case, pack: Pack) -> Case:
-    """A case that names only its pack gets the pack's procedure code."""
-    if case.procedure.code:
-        return case
-    procedure = case.procedure.model_copy(update={"code": pack.procedure.codes[0]})
-    return case.model_copy(update={"procedure": procedure})
-
-
 def build_brief(
     case: Case,
     pack: Pack,
@@ -256,10 +249,8 @@ def build_brief(
     today: date | None = None,
     include_unverified: bool = True,
 ) -> Document:
-    today = today or date.today()
-    case = with_procedure_code(case, pack)
-    evaluation = evaluation or evaluate_criteria(case, pack, today)
-    words = Wording(case, pack, evaluation, include_unverified)
+    words, today = layout_inputs(case, pack, evaluation, today, include_unverified)
+    case, evaluation = words.case, words.evaluation
     sections = [
         Section("about", "About this brief", (Note(NoteKind.INFO, para(pack.disclaimer)),)),
         Section("patient", "Patient information", (KeyValueTable(information_rows(case, pack, evaluation)),)),

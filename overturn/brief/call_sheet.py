@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from overturn.brief.build import DENIAL_REASON_LABELS, bibliography, with_procedure_code
+from overturn.brief.build import DENIAL_REASON_LABELS, bibliography
+from overturn.brief.context import layout_inputs
 from overturn.brief.sheet import NOT_RECORDED, header_band, information_values
 from overturn.brief.statements import Wording
 from overturn.case.model import Case
-from overturn.criteria.engine import Evaluation, Status, evaluate_criteria
+from overturn.criteria.engine import Evaluation, Status
 from overturn.document.model import (
     BulletList,
     CheckItem,
@@ -151,10 +152,8 @@ def build_call_sheet(
     today: date | None = None,
     include_unverified: bool = True,
 ) -> Document:
-    today = today or date.today()
-    case = with_procedure_code(case, pack)
-    evaluation = evaluation or evaluate_criteria(case, pack, today)
-    words = Wording(case, pack, evaluation, include_unverified)
+    words, today = layout_inputs(case, pack, evaluation, today, include_unverified)
+    case, evaluation = words.case, words.evaluation
     met = sum(r.status is Status.MET for r in evaluation.results)
 
     denial_children: list[KeyValueTable | Paragraph] = [_at_a_glance(case, pack, evaluation)]
