@@ -183,6 +183,15 @@ class StenosisSeverity(StrEnum):
     SEVERE = "severe"
 
 
+class LevelFinding(Strict):
+    """What imaging reports at one level; the summary fields of Findings carry the worst level."""
+
+    level: SpinalLevel
+    ligamentum_flavum_mm: float | None = Field(default=None, gt=0, le=20)
+    stenosis_severity: StenosisSeverity | None = None
+    spondylolisthesis_grade: int | None = Field(default=None, ge=0, le=5)
+
+
 class Findings(Strict):
     neurogenic_claudication: bool | None = None
     relief_with_flexion: bool | None = None
@@ -192,10 +201,12 @@ class Findings(Strict):
     stenosis_levels: list[SpinalLevel] = Field(default_factory=list, max_length=10)
     standing_tolerance_min: float | None = Field(default=None, ge=0, le=1440)
     walking_tolerance_ft: float | None = Field(default=None, ge=0, le=100_000)
+    walking_tolerance_text: ShortText | None = None  # when the note gives no distance in feet: "2 blocks"
     odi: float | None = Field(default=None, ge=0, le=100)
     nprs: float | None = Field(default=None, ge=0, le=10)
     surgical_candidate: bool | None = None
     symptoms: Text | None = None
+    levels: list[LevelFinding] = Field(default_factory=list, max_length=10)
 
 
 class TreatmentType(StrEnum):

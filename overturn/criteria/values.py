@@ -69,6 +69,21 @@ def _treatments(case: Case, outcomes: set[TreatmentOutcome]) -> str | None:
     return join_words([describe_treatment(t) for t in case.treatments if t.outcome in outcomes])
 
 
+def _level_details(case: Case) -> str | None:
+    parts = []
+    for lv in case.findings.levels:
+        bits = []
+        if lv.ligamentum_flavum_mm is not None:
+            bits.append(f"ligamentum flavum {number(lv.ligamentum_flavum_mm)} mm")
+        if lv.stenosis_severity is not None:
+            bits.append(f"{lv.stenosis_severity.value} stenosis")
+        if lv.spondylolisthesis_grade:
+            bits.append(f"grade {lv.spondylolisthesis_grade} spondylolisthesis")
+        if bits:
+            parts.append(f"{lv.level}: {', '.join(bits)}")
+    return "; ".join(parts) or None
+
+
 def _age(case: Case, today: date) -> str | None:
     review = case.review.scheduled_at.date() if case.review.scheduled_at else today
     age = case.age_on(review)
@@ -86,6 +101,8 @@ def case_values(
         "spondy_grade": number(f.spondylolisthesis_grade),
         "standing_min": number(f.standing_tolerance_min),
         "walking_ft": number(f.walking_tolerance_ft),
+        "walking_text": f.walking_tolerance_text if f.walking_tolerance_ft is None else None,
+        "level_details": _level_details(case),
         "odi": number(f.odi),
         "nprs": number(f.nprs),
         "stenosis_severity": f.stenosis_severity.value if f.stenosis_severity else None,

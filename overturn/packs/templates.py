@@ -18,6 +18,8 @@ PLACEHOLDERS: dict[str, str] = {
     "spondy_grade": "spondylolisthesis grade (0 = none)",
     "standing_min": "standing tolerance in minutes",
     "walking_ft": "walking tolerance in feet",
+    "walking_text": "walking tolerance in the note's own words (e.g. '2 blocks'), when no distance in feet is known",
+    "level_details": "imaging findings level by level, e.g. 'L4-L5: ligamentum flavum 4.2 mm, severe stenosis'",
     "odi": "Oswestry Disability Index score",
     "nprs": "pain score on the 0-10 numeric rating scale",
     "stenosis_severity": "stenosis severity word (mild, moderate, severe)",

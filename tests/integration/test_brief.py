@@ -155,3 +155,18 @@ def test_citations_in_checklist_come_from_the_pack(ma_doc, pack) -> None:
     lf = next(i for i in checklist.items if i.ident == "clinical.ligamentum_flavum")
     cites = [n for n in walk(lf) if isinstance(n, Cite)]
     assert cites and set(cites[0].numbers) == set(pack.criterion("clinical.ligamentum_flavum").citations)
+
+
+def test_walking_in_blocks_and_level_by_level_findings_reach_the_narrative(pack) -> None:
+    case = case_from_data({
+        "patient": {"name": "A"}, "procedure": {"code": "0275T"}, "coverage": {"plan_type": "commercial"},
+        "findings": {"walking_tolerance_text": "2 blocks", "levels": [
+            {"level": "L4-5", "ligamentum_flavum_mm": 4.2, "stenosis_severity": "severe"},
+            {"level": "L3-L4", "spondylolisthesis_grade": 1}]},
+    })
+    text = text_of(brief_of(pack, case))
+    assert "Walking is limited to about 2 blocks." in text
+    assert "L4-L5: ligamentum flavum 4.2 mm, severe stenosis; L3-L4: grade 1 spondylolisthesis" in text
+    with_feet = case.model_copy(update={"findings": case.findings.model_copy(update={"walking_tolerance_ft": 300})})
+    text = text_of(brief_of(pack, with_feet))
+    assert "about 300 feet" in text and "2 blocks" not in text  # feet win over words
