@@ -56,7 +56,8 @@ def _at_a_glance(case: Case, pack: Pack, evaluation: Evaluation) -> KeyValueTabl
         denial += f" ({', '.join(extras)})"
     rows = [
         ("Insurance", info["insurance_plan"]),
-        ("Diagnoses", info["diagnoses"]),
+        # Codes only: the full descriptors are in the brief, and the call sheet has one page.
+        ("Diagnoses", ", ".join(evaluation.diagnosis_codes)),
         ("Procedure", info["procedure"]),
         ("Physician", info["physician"]),
         ("Denial", denial),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,7 +119,7 @@ def test_pack_check_reports_file_key_and_line(tmp_path: Path) -> None:
     good = (EXAMPLES.parent / "pack.yaml").read_text()
     broken = tmp_path / "pack.yaml"
     broken.write_text(
-        good.replace("version: 1.0.0", "version: one", 1).replace(
+        re.sub(r"(?m)^version: .*$", "version: one", good, count=1).replace(
             "schema: overturn.pack/1", "schema: overturn.pack/1\nflavour: x"
         )
     )

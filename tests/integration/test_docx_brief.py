@@ -14,6 +14,7 @@ import pypdf
 import pytest
 
 from overturn.document import model as m
+from overturn.packs.load import load_pack
 from overturn.render import render
 from overturn.service import build_document, prepare_file
 
@@ -63,7 +64,7 @@ def test_the_text_is_editable_and_the_page_is_us_letter(files):
 def test_the_footer_names_the_date_and_pack_and_counts_pages(files):
     footer = docx.Document(io.BytesIO(files["brief"])).sections[0].footer
     xml = footer._element.xml
-    assert "Prepared on 2026-12-04 · pack mild 1.0.0" in footer.paragraphs[0].text
+    assert f"Prepared on 2026-12-04 · pack mild {load_pack('mild').version}" in footer.paragraphs[0].text
     assert 'w:instr="PAGE"' in xml and 'w:instr="NUMPAGES"' in xml
 
 

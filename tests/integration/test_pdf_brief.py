@@ -16,6 +16,7 @@ import pypdf
 import pytest
 
 from overturn.document import model as m
+from overturn.packs.load import load_pack
 from overturn.render import render
 from overturn.render.pdf import FONT_DIR, TEMPLATE_ROOT
 from overturn.service import build_document, prepare_file
@@ -82,7 +83,7 @@ def test_the_brief_shows_its_key_texts(pdfs):
         assert expected in text, expected
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in flat(page)
-        assert "Prepared on 2026-12-04 · pack mild 1.0.0" in flat(page)
+        assert f"Prepared on 2026-12-04 · pack mild {load_pack('mild').version}" in flat(page)
 
 
 def test_the_call_sheet_shows_what_the_call_needs(pdfs):
