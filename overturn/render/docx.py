@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from docx import Document as new_document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -104,13 +104,22 @@ class DocxWriter(Visitor):
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Inches(8.5), Inches(11)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Inches(0.5 if compact else 0.75))
+            setattr(section, side, Inches(0.75))
+        if compact:
+            section.left_margin = section.right_margin = Inches(0.5)
+            section.top_margin = section.bottom_margin = Inches(0.45)
+            # The template puts header and footer 0.5" from the edge, deeper than this margin: the running
+            # head would then push the text down. Closer to the edge, they fit inside the margin.
+            section.header_distance = section.footer_distance = Inches(0.25)
         styles = self.doc.styles
         # Calibri is what Word users have; LibreOffice substitutes the metric-compatible Carlito.
         for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"):
             _use_font(styles[name], FONT)
         styles["Normal"].font.size = Pt(8.5 if compact else 10)
         styles["Normal"].paragraph_format.space_after = Pt(2 if compact else 4)
+        if compact:
+            # The template's default line is 1.15; single spacing is what buys the references their room.
+            styles["Normal"].paragraph_format.line_spacing = 1.0
         sizes = (
             (("Heading 1", 10.5), ("Heading 2", 9.5), ("Heading 3", 9))
             if compact
@@ -120,14 +129,15 @@ class DocxWriter(Visitor):
             styles[name].font.size = Pt(size)
             styles[name].font.color.rgb = ACCENT
             styles[name].paragraph_format.space_before = Pt(
-                4 if compact else 10 if name == "Heading 1" else 6
+                3 if compact else 10 if name == "Heading 1" else 6
             )
-            styles[name].paragraph_format.space_after = Pt(3)
+            styles[name].paragraph_format.space_after = Pt(2 if compact else 3)
             styles[name].paragraph_format.keep_with_next = True
         styles["Title"].font.size = Pt(15 if compact else 20)
         if compact:
             styles["Title"].paragraph_format.space_after = Pt(2)
             styles["Subtitle"].paragraph_format.space_after = Pt(4)
+            styles["Subtitle"].font.size = Pt(10)
         styles["Title"].font.color.rgb = ACCENT
         styles["List Bullet"].paragraph_format.space_after = Pt(2)
 
@@ -146,6 +156,11 @@ class DocxWriter(Visitor):
         foot.add_run(" of ").font.size = Pt(8)
         _field(foot, "NUMPAGES")
 
+    @property
+    def _text_width(self) -> float:
+        """Inches between the margins (8.5" less 2 x 0.75", or 2 x 0.5" on the call sheet)."""
+        return 7.5 if self.compact else 7.0
+
     def _style_id(self, name: str) -> str:
         # python-docx resolves a style name by scanning every style on each call, which was most of the
         # writer's time; the ids are looked up once per document instead.
@@ -158,10 +173,49 @@ class DocxWriter(Visitor):
         paragraph._p.get_or_add_pPr().style = self._style_id(style)
         return paragraph
 
-    def _spacer(self) -> None:
-        """White space after a table (Word glues consecutive tables together); none on the call sheet."""
+    def _after_table(self, table: Any) -> None:
+        """White space after a table (Word glues consecutive tables together); on the call sheet no spacer,
+        and cell paragraphs without the Normal space after them, so the page holds its references."""
         if not self.compact:
             self.doc.add_paragraph()
+            return
+        for paragraph in table._tbl.iter(qn("w:p")):
+            paragraph.get_or_add_pPr().get_or_add_spacing().after = 0
+        # A hair of padding above and below each cell's text instead, so it does not touch the rules.
+        margins = OxmlElement("w:tblCellMar")
+        for side, twips in (("top", 16), ("left", 108), ("bottom", 6), ("right", 108)):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), str(twips))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        props = table._tbl.tblPr
+        look = props.find(qn("w:tblLook"))  # the schema wants tblCellMar before tblLook (Word checks)
+        if look is None:
+            props.append(margins)
+        else:
+            look.addprevious(margins)
+
+    def _end_section(self, columns: int) -> None:
+        """End the section so far on the last paragraph written (no empty paragraph is added); the section
+        after it continues on the same page in ``columns`` columns and inherits the header and footer.
+
+        Word and LibreOffice keep columns per section, and balance them only in a section that a continuous
+        break ends: so the call sheet's references (two columns, as in the PDF) get a section of their own.
+        """
+        body = self.doc.element.body
+        paragraphs = body.findall(qn("w:p"))
+        last = paragraphs[-1] if paragraphs else body.add_p()
+        sentinel = body.get_or_add_sectPr()
+        last.set_sectPr(sentinel.clone())
+        for reference in sentinel.xpath("w:headerReference|w:footerReference"):
+            sentinel.remove(reference)
+        self.doc.sections[-1].start_type = WD_SECTION.CONTINUOUS
+        cols = sentinel.find(qn("w:cols"))
+        if cols is None:
+            cols = OxmlElement("w:cols")
+            sentinel.append(cols)
+        cols.set(qn("w:num"), str(columns))
+        cols.set(qn("w:space"), str(Inches(0.25).twips))
 
     # ---- inline -------------------------------------------------------------------------------------------
 
@@ -229,7 +283,7 @@ class DocxWriter(Visitor):
             run.font.size, run.font.color.rgb = Pt(7), RGBColor(0xC8, 0xD4, 0xE3)
             run = bottom.paragraphs[0].add_run(clean_text(value))
             run.bold, run.font.color.rgb = True, RGBColor(0xFF, 0xFF, 0xFF)
-        self._spacer()
+        self._after_table(table)
 
     def visit_section(self, s: m.Section) -> None:
         self.depth += 1
@@ -259,13 +313,14 @@ class DocxWriter(Visitor):
             self._styled("Caption", clean_text(t.caption))
         table = self.doc.add_table(rows=0, cols=2)
         table._tbl.tblPr.style = self._style_id(TABLE_STYLE)
-        self._widths(table, Inches(2.0), Inches(5.0))
+        label_width, value_width = Inches(2.0), Inches(self._text_width - 2.0)
+        self._widths(table, label_width, value_width)
         for key, value in t.rows:
             cells = table.add_row().cells
-            cells[0].width, cells[1].width = Inches(2.0), Inches(5.0)
+            cells[0].width, cells[1].width = label_width, value_width
             cells[0].paragraphs[0].add_run(clean_text(key)).bold = True
             cells[1].paragraphs[0].add_run(clean_text(value)).bold = False
-        self._spacer()
+        self._after_table(table)
 
     @staticmethod
     def _widths(table: Any, *widths: Any) -> None:
@@ -277,16 +332,16 @@ class DocxWriter(Visitor):
     def visit_checklist(self, c: m.Checklist) -> None:
         table = self.doc.add_table(rows=0, cols=2)
         table._tbl.tblPr.style = self._style_id("Table Grid")
-        self._widths(table, Inches(1.0), Inches(6.0))
+        self._widths(table, Inches(1.0), Inches(self._text_width - 1.0))
         self._checklist_table = table
         for item in c.items:
             self.visit(item)
-        self._spacer()
+        self._after_table(table)
 
     def visit_check_item(self, i: m.CheckItem) -> None:
         word, color = MARKS[i.mark]
         mark_cell, body = self._checklist_table.add_row().cells
-        mark_cell.width, body.width = Inches(1.0), Inches(6.0)
+        mark_cell.width, body.width = Inches(1.0), Inches(self._text_width - 1.0)
         _shade(mark_cell, color)
         run = mark_cell.paragraphs[0].add_run(word)
         run.bold, run.font.size, run.font.color.rgb = True, Pt(8), RGBColor(0xFF, 0xFF, 0xFF)
@@ -321,13 +376,24 @@ class DocxWriter(Visitor):
         self._inline(answer, q.answer.content)
 
     def visit_bibliography(self, b: m.Bibliography) -> None:
+        if self.compact:
+            self._end_section(columns=2)
         for entry in b.entries:
             self.visit(entry)
+        if self.compact:
+            self._end_section(columns=1)
+            # A document ends on a paragraph of its last section; this one is 1 pt high, so it cannot be the
+            # line that pushes a full call sheet onto a second page.
+            tail = self.doc.add_paragraph()
+            tail.paragraph_format.space_before = tail.paragraph_format.space_after = Pt(0)
+            tail.paragraph_format.line_spacing = Pt(1)
+            tail.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
 
     def visit_bib_entry(self, e: m.BibEntry) -> None:
         para = self.doc.add_paragraph()
         fmt = para.paragraph_format
-        fmt.left_indent, fmt.first_line_indent = Inches(0.3), Inches(-0.3)
+        indent = 0.2 if self.compact else 0.3
+        fmt.left_indent, fmt.first_line_indent = Inches(indent), Inches(-indent)
         fmt.space_after = Pt(1 if self.compact else 3)
         para.add_run(f"{e.number}.\t").bold = True
         para.add_run(clean_text(e.citation))
@@ -347,7 +413,7 @@ class DocxWriter(Visitor):
             caveat.italic, caveat.font.size, caveat.font.color.rgb = True, Pt(8.5), MUTED
         for run in para.runs[1:]:
             if run.font.size is None:
-                run.font.size = Pt(7.5 if self.compact else 9)
+                run.font.size = Pt(7 if self.compact else 9)
 
 
 def render_docx(doc: m.Document) -> bytes:

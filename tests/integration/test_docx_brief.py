@@ -8,10 +8,13 @@ import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import docx
 import pypdf
 import pytest
+from docx.enum.section import WD_SECTION
+from docx.oxml.ns import qn
 
 from overturn.document import model as m
 from overturn.packs.load import load_pack
@@ -20,7 +23,9 @@ from overturn.service import build_document, prepare_file
 
 TODAY = date(2026, 12, 4)
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "packs" / "mild" / "examples" / "medicare_advantage.yaml"
+EXAMPLES = ROOT / "packs" / "mild" / "examples"
+DEMO = EXAMPLES / "medicare_advantage.yaml"
+DEMO_CASES = ("commercial", "medicare_advantage", "original_medicare_gaps")
 ARTIFACTS = ROOT / "test-artifacts" / "docx"
 
 
@@ -87,22 +92,83 @@ def test_only_web_and_mail_links_become_hyperlinks():
     assert "mailto:a@b.org" in rels and "javascript" not in rels
 
 
-@pytest.mark.slow
-def test_libreoffice_opens_and_converts_both_layouts(files, tmp_path):
+def column_count(section: Any) -> int:
+    cols = section._sectPr.find(qn("w:cols"))
+    return 1 if cols is None else int(cols.get(qn("w:num"), "1"))
+
+
+def test_the_call_sheet_sets_its_references_in_two_balanced_columns(files):
+    sections = docx.Document(io.BytesIO(files["call-sheet"])).sections
+    # Body in one column, references in two, then a continuous break (which balances the columns).
+    assert [column_count(s) for s in sections] == [1, 2, 1]
+    assert [s.start_type for s in sections[1:]] == [WD_SECTION.CONTINUOUS] * 2
+
+
+def test_the_brief_keeps_one_column_and_its_margins(files):
+    sections = docx.Document(io.BytesIO(files["brief"])).sections
+    assert [column_count(s) for s in sections] == [1]
+    assert round(sections[0].top_margin.inches, 2) == round(sections[0].left_margin.inches, 2) == 0.75
+
+
+def libreoffice() -> str:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice not installed (Debian package libreoffice-writer-nogui)")
+    return soffice
+
+
+def convert_to_pdf(soffice: str, sources: list[Path], outdir: Path) -> None:
+    # A private profile folder: a second LibreOffice (or a user's) cannot lock ours.
+    profile = (outdir / "lo-profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(outdir), *map(str, sources)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def call_sheet_pdfs(tmp_path_factory) -> dict[str, Path]:
+    """Every demo case's DOCX call sheet, converted by LibreOffice in one run (page images kept)."""
+    soffice = libreoffice()
+    outdir = tmp_path_factory.mktemp("call-sheets")
+    sources = []
+    for case in DEMO_CASES:
+        prepared = prepare_file(EXAMPLES / f"{case}.yaml", None, TODAY)
+        sources.append(outdir / f"{case}.docx")
+        sources[-1].write_bytes(render(build_document(prepared, "call-sheet", TODAY), "docx"))
+    convert_to_pdf(soffice, sources, outdir)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdftoppm = shutil.which("pdftoppm")
+    for case in DEMO_CASES:
+        pdf = outdir / f"{case}.pdf"
+        if pdf.exists():
+            shutil.copy(pdf, ARTIFACTS / f"{case}-call-sheet-libreoffice.pdf")
+            if pdftoppm:
+                prefix = ARTIFACTS / f"{case}-call-sheet-libreoffice"
+                subprocess.run([pdftoppm, "-png", "-r", "70", str(pdf), str(prefix)], check=True, timeout=60)
+    return {case: outdir / f"{case}.pdf" for case in DEMO_CASES}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", DEMO_CASES)
+def test_the_docx_call_sheet_is_one_page_in_libreoffice(call_sheet_pdfs, case):
+    pdf = call_sheet_pdfs[case]
+    assert pdf.exists(), f"LibreOffice did not convert the {case} call sheet"
+    reader = pypdf.PdfReader(pdf)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "References" in text and "The ask" in text  # the whole sheet, down to its last section
+    assert len(reader.pages) == 1, f"{case}: the DOCX call sheet runs to {len(reader.pages)} pages"
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_and_converts_both_layouts(files, tmp_path):
+    soffice = libreoffice()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for layout, data in files.items():
         source = tmp_path / f"{layout}.docx"
         source.write_bytes(data)
-        # A private profile folder: a second LibreOffice (or a user's) cannot lock ours.
-        profile = (tmp_path / "lo-profile").as_uri()
-        subprocess.run(
-            [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(tmp_path), str(source)],
-            check=True, capture_output=True, timeout=180,
-        )  # fmt: skip
+        convert_to_pdf(soffice, [source], tmp_path)
         pdf = tmp_path / f"{layout}.pdf"
         assert pdf.exists(), f"LibreOffice did not convert the {layout}"
         shutil.copy(pdf, ARTIFACTS / f"medicare_advantage-{layout}-libreoffice.pdf")
