@@ -2,12 +2,16 @@
 
 Rules, in one place so they can be read and argued with:
 
-- a mention that is hypothetical, about a family member, uncertain, or in an allergy or family-history
-  section never fills the case (it stays in the evidence with ``used: false`` and the reason);
+- a mention that is hypothetical, about a family member, uncertain, or in an allergy, family-history or
+  goals section never fills the case (it stays in the evidence with ``used: false`` and the reason);
 - a negated finding is a fact of absence ("denies claudication" -> ``neurogenic_claudication: false``,
   "no spondylolisthesis" -> grade 0); a negated treatment or procedure fills nothing;
 - ligamentum flavum: per level the maximum reported; the case field takes the maximum over levels;
 - stenosis levels, planned levels and diagnoses are unions; severity is the worst over levels;
+- ``findings.levels`` keeps ligamentum flavum, stenosis severity and listhesis grade level by level
+  (``levels.py``: a level where notes disagree is a conflict and that value is left empty);
+- walking tolerance in words ("2 blocks") fills ``walking_tolerance_text`` only when no distance in feet
+  was read;
 - any other disagreement (two grades for one level, "claudication" and "denies claudication", two PT
   durations) is a conflict: the field is left empty and the conflict lists every source.
 """
@@ -22,14 +26,17 @@ from overturn.extract import values as v
 from overturn.extract.care import CARE_EXTRACTORS
 from overturn.extract.facts import Conflict, Fact, Note
 from overturn.extract.findings import FINDING_EXTRACTORS
+from overturn.extract.levels import distinct, flavum_per_level, level_entries, level_key, per_level
 from overturn.extract.pipeline import Mention, find_mentions
+from overturn.extract.scores import SCORE_EXTRACTORS
 
-EXTRACTORS = {**FINDING_EXTRACTORS, **CARE_EXTRACTORS}
+EXTRACTORS = {**FINDING_EXTRACTORS, **SCORE_EXTRACTORS, **CARE_EXTRACTORS}
 
 SCALAR_FINDINGS = (
     "neurogenic_claudication", "relief_with_flexion", "standing_tolerance_min", "walking_tolerance_ft", "odi",
     "nprs", "surgical_candidate",
 )  # fmt: skip
+WALKING_TEXT = "findings.walking_tolerance_text"
 
 
 @dataclass
@@ -51,6 +58,8 @@ def _context_reason(m: Mention) -> str | None:
         return "family history"
     if m.section == "allergies":
         return "allergy list"
+    if m.section == "goals":
+        return "a goal, not a current finding"
     if m.flags.hypothetical and m.label != "PX_MILD":
         return "hypothetical or planned"
     if m.flags.uncertain:
@@ -79,20 +88,8 @@ def extract(notes: list[Note]) -> Extraction:
     return Extraction(fragment, facts, conflicts)
 
 
-def _distinct(facts: list[Fact]) -> list[Any]:
-    out: list[Any] = []
-    for fact in facts:
-        if fact.value not in out:
-            out.append(fact.value)
-    return out
-
-
-def _level_key(level: str) -> int:
-    upper = level.split("-")[0]
-    return v.VERTEBRAE.index(upper) if upper in v.VERTEBRAE else 99
-
-
 def combine(facts: list[Fact]) -> tuple[dict[str, Any], list[Conflict]]:
+    _words_only_without_feet(facts)
     used: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.used:
@@ -102,26 +99,38 @@ def combine(facts: list[Fact]) -> tuple[dict[str, Any], list[Conflict]]:
 
     for name in SCALAR_FINDINGS:
         group = used.get(f"findings.{name}", [])
-        values = _distinct(group)
+        values = distinct(group)
         if len(values) == 1:
             findings[name] = values[0]
         elif len(values) > 1:
             conflicts.append(Conflict(f"findings.{name}", group))
+    walking = _walking_text(used.get(WALKING_TEXT, []), conflicts)
+    if walking is not None:
+        findings["walking_tolerance_text"] = walking
 
     flavum = used.get("findings.ligamentum_flavum_mm", [])
     if flavum:
         findings["ligamentum_flavum_mm"] = max(f.value for f in flavum)
 
-    grade = _per_level("findings.spondylolisthesis_grade", used, conflicts, worst=max)
+    grade, grades = per_level("findings.spondylolisthesis_grade", used, conflicts, worst=max)
     if grade is not None:
         findings["spondylolisthesis_grade"] = grade
 
-    levels = sorted({f.value for f in used.get("findings.stenosis_levels", [])}, key=_level_key)
+    levels = sorted({f.value for f in used.get("findings.stenosis_levels", [])}, key=level_key)
     if levels:
         findings["stenosis_levels"] = levels
-    severity = _per_level("findings.stenosis_severity", used, conflicts, worst=_worst_severity)
+    severity, severities = per_level("findings.stenosis_severity", used, conflicts, worst=v.worst_severity)
     if severity is not None:
         findings["stenosis_severity"] = severity
+    by_level = level_entries(
+        {
+            "ligamentum_flavum_mm": flavum_per_level(used, conflicts),
+            "stenosis_severity": severities,
+            "spondylolisthesis_grade": grades,
+        }
+    )
+    if by_level:
+        findings["levels"] = by_level
 
     fragment: dict[str, Any] = {}
     if findings:
@@ -132,46 +141,32 @@ def combine(facts: list[Fact]) -> tuple[dict[str, Any], list[Conflict]]:
     procedures = _combine_procedures(used.get("prior_lumbar_procedures", []), conflicts)
     if procedures is not None:
         fragment["prior_lumbar_procedures"] = procedures
-    diagnoses = _distinct(used.get("diagnoses", []))
+    diagnoses = distinct(used.get("diagnoses", []))
     if diagnoses:
         fragment["diagnoses"] = diagnoses
-    planned = sorted({f.value for f in used.get("procedure.levels", [])}, key=_level_key)
+    planned = sorted({f.value for f in used.get("procedure.levels", [])}, key=level_key)
     if planned:
         fragment["procedure"] = {"levels": planned}
     return fragment, conflicts
 
 
-def _worst_severity(values: list[str]) -> str | None:
-    return v.worst_severity(values)
+def _words_only_without_feet(facts: list[Fact]) -> None:
+    """The case keeps walking tolerance in words only when no distance in feet is known."""
+    if any(f.used and f.field == "findings.walking_tolerance_ft" for f in facts):
+        for fact in facts:
+            if fact.used and fact.field == WALKING_TEXT:
+                fact.skip("a walking distance in feet is known")
 
 
-def _per_level(name: str, used: dict[str, list[Fact]], conflicts: list[Conflict], worst: Any) -> Any:
-    """One value per level (disagreement at a level is a conflict); the field takes the worst over levels.
-
-    A value without a level ("no spondylolisthesis") contradicts a different value at any level.
-    """
-    by_level: dict[str | None, list[Fact]] = defaultdict(list)
-    for fact in used.get(name, []):
-        by_level[fact.level].append(fact)
-    if not by_level:
+def _walking_text(facts: list[Fact], conflicts: list[Conflict]) -> str | None:
+    """One wording of the walking tolerance; "2 blocks" and "two blocks" agree, "2" and "4 blocks" do not."""
+    groups: dict[tuple[object, ...], list[Fact]] = {}
+    for fact in facts:
+        groups.setdefault(v.blocks_key(fact.value), []).append(fact)
+    if len(groups) > 1:
+        conflicts.append(Conflict(WALKING_TEXT, facts))
         return None
-    chosen: dict[str | None, Any] = {}
-    clash = False
-    for level, group in by_level.items():
-        values = _distinct(group)
-        if len(values) > 1:
-            conflicts.append(Conflict(name, group, level))
-            clash = True
-        else:
-            chosen[level] = values[0]
-    if None in chosen and any(lv is not None and val != chosen[None] for lv, val in chosen.items()):
-        unleveled_zero = chosen[None] in (0, False)
-        if unleveled_zero:
-            conflicts.append(Conflict(name, [f for fs in by_level.values() for f in fs]))
-            return None
-    if clash:
-        return None
-    return worst(list(chosen.values()))
+    return facts[0].value if facts else None
 
 
 _TREATMENT_ATTRS = ("weeks", "count", "outcome")
@@ -230,7 +225,7 @@ def _combine_procedures(facts: list[Fact], conflicts: list[Conflict]) -> list[di
             levels_ok = not levels_a or not levels_b or bool(levels_a & levels_b)
             if same_type and levels_ok and _dates_agree(existing.get("date"), entry.get("date")):
                 if levels_a | levels_b:
-                    existing["levels"] = sorted(levels_a | levels_b, key=_level_key)
+                    existing["levels"] = sorted(levels_a | levels_b, key=level_key)
                 dates = [d for d in (existing.get("date"), entry.get("date")) if d]
                 if dates:
                     existing["date"] = max(dates, key=len)

@@ -2,7 +2,10 @@
 
 Used by the labelled-corpus tests and the benchmark. Scoring units:
 
-- scalar findings: the value; a wrong value is both a false positive and a false negative;
+- scalar findings: the value; a wrong value is both a false positive and a false negative (walking
+  tolerance in words is compared ignoring case and spacing);
+- level-by-level findings: each (level, value) pair, one field per attribute
+  (``findings.levels.ligamentum_flavum_mm``, ``.stenosis_severity``, ``.spondylolisthesis_grade``);
 - list fields (stenosis levels, planned levels, diagnoses): each item;
 - treatments: each (type, name) entry, plus each labelled attribute (weeks, count, outcome) as its own
   field ``treatments.weeks`` etc.;
@@ -19,8 +22,10 @@ from typing import Any
 
 SCALAR_FINDINGS = (
     "neurogenic_claudication", "relief_with_flexion", "ligamentum_flavum_mm", "spondylolisthesis_grade",
-    "stenosis_severity", "standing_tolerance_min", "walking_tolerance_ft", "odi", "nprs", "surgical_candidate",
+    "stenosis_severity", "standing_tolerance_min", "walking_tolerance_ft", "walking_tolerance_text", "odi",
+    "nprs", "surgical_candidate",
 )  # fmt: skip
+LEVEL_ATTRIBUTES = ("ligamentum_flavum_mm", "stenosis_severity", "spondylolisthesis_grade")
 
 
 @dataclass
@@ -65,6 +70,8 @@ class Score:
 
 
 def _num(value: Any) -> Any:
+    if isinstance(value, str):
+        return " ".join(value.lower().split())
     return round(float(value), 1) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
@@ -78,6 +85,10 @@ def score_fragment(
         score.add(f"findings.{name}", e, p, where)
     score.add("findings.stenosis_levels", set(exp_f.get("stenosis_levels", [])),
               set(pred_f.get("stenosis_levels", [])), where)  # fmt: skip
+    for attr in LEVEL_ATTRIBUTES:
+        e = {(lv["level"], _num(lv[attr])) for lv in exp_f.get("levels", []) if attr in lv}
+        p = {(lv["level"], _num(lv[attr])) for lv in pred_f.get("levels", []) if attr in lv}
+        score.add(f"findings.levels.{attr}", e, p, where)
     score.add("procedure.levels", set(expected.get("procedure", {}).get("levels", [])),
               set(predicted.get("procedure", {}).get("levels", [])), where)  # fmt: skip
     score.add("diagnoses", set(expected.get("diagnoses", [])), set(predicted.get("diagnoses", [])), where)

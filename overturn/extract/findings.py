@@ -1,4 +1,5 @@
-"""Findings: neurogenic claudication, flexion relief, ligamentum flavum, listhesis, stenosis, tolerances, scores."""
+"""Findings: neurogenic claudication, flexion relief, ligamentum flavum, listhesis, stenosis (tolerances and
+scores are in ``scores.py``)."""
 
 from __future__ import annotations
 
@@ -131,7 +132,10 @@ def ligamentum_flavum(m: Mention) -> list[Fact]:
     facts: list[Fact] = []
     after = m.after
     cursor = 0
-    default_levels = lumbar_levels(m)
+    near = levels_near(m)
+    default_levels = v.lumbar_only(near)
+    if near and not default_levels:
+        default_levels = near  # cervical or thoracic: the facts are made, then skipped as not lumbar
     for match in v.MEASURE.finditer(after):
         if not _LF_LINK.match(after[cursor : match.start()]) or _INSTRUMENT.match(after[match.end() :]):
             break
@@ -148,11 +152,15 @@ def ligamentum_flavum(m: Mention) -> list[Fact]:
         if before:
             mm = v.millimetres(v.MEASURE.match(before.group("m")))  # type: ignore[arg-type]
             if mm is not None:
+                # "6 mm ligamentum flavum thickening at L4-5": the level after the words names it
+                named = v.find_levels(after)
+                if named and _LF_LINK.match(after[: named[0].start]):
+                    default_levels = v.lumbar_only(named[0].levels) or default_levels
                 facts.append(_lf_fact(m, mm, default_levels[0] if default_levels else None))
     return facts
 
 
-_AT_LEVEL = re.compile(r"^\s*\)?\s*(?:at|@|in)\s+(?:the\s+)?(?=[TL]\d)", re.IGNORECASE)
+_AT_LEVEL = re.compile(r"^[\s,]*\)?[\s,]*(?:at|@|in)\s+(?:the\s+)?(?=[CTL]\d)", re.IGNORECASE)
 
 
 def _level_after_size(text: str) -> str | None:
@@ -168,6 +176,8 @@ def _lf_fact(m: Mention, mm: float, level: str | None) -> Fact:
     fact = make_fact(m, "findings.ligamentum_flavum_mm", mm, level)
     if not 0 < mm <= 20:
         fact.skip("not a plausible ligamentum flavum thickness")
+    elif level is not None and not v.lumbar_only([level]):
+        fact.skip("not a lumbar level")
     return fact
 
 
@@ -205,6 +215,12 @@ def spondylolisthesis(m: Mention) -> list[Fact]:
     if grade is None and after:
         inner = v.GRADE_BEFORE.search(after.group("grade"))
         grade = v.grade_value(inner) if inner else None
+        if level is None:
+            # "spondylolisthesis, grade II, at L4-L5": the level follows the grade
+            rest = m.after[after.end() :]
+            found = v.find_levels(rest)
+            if found and _AFTER_LINK.match(rest[: found[0].start]):
+                level = next(iter(v.lumbar_only(found[0].levels)), None)
     fact = make_fact(m, "findings.spondylolisthesis_grade", grade, level)
     return [fact if grade is not None else fact.skip("spondylolisthesis named without a grade")]
 
@@ -288,99 +304,6 @@ def stenosis(m: Mention) -> list[Fact]:
     return facts
 
 
-# ---- tolerances and scores -----------------------------------------------------------------------------------------
-
-_DURATION_BEFORE = re.compile(rf"(?P<d>{v.DURATION.pattern})\s+of\s+(?:prolonged\s+)?$", re.IGNORECASE)
-
-
-def standing_tolerance(m: Mention) -> list[Fact]:
-    window = m.after[:60]
-    for match in v.DURATION.finditer(window):
-        value = v.minutes(match)
-        if value is not None and "." not in window[: match.start()].replace("..", ""):
-            return [make_fact(m, "findings.standing_tolerance_min", value)]
-        break
-    before = _DURATION_BEFORE.search(m.before[-40:])
-    if before:
-        value = v.minutes(v.DURATION.search(before.group("d")))  # type: ignore[arg-type]
-        if value is not None:
-            return [make_fact(m, "findings.standing_tolerance_min", value)]
-    return []
-
-
-_DISTANCE_BEFORE = re.compile(rf"(?P<d>{v.DISTANCE.pattern})\s+(?:of\s+)?$", re.IGNORECASE)
-
-
-def walking_tolerance(m: Mention) -> list[Fact]:
-    window = m.after[:60]
-    match = v.DISTANCE.search(window)
-    if match is None:
-        before = _DISTANCE_BEFORE.search(m.before[-40:])
-        match = v.DISTANCE.search(before.group("d")) if before else None
-    if match is None:
-        return []
-    feet, text = v.distance(match)
-    if feet is not None:
-        return [make_fact(m, "findings.walking_tolerance_ft", feet)]
-    return [
-        make_fact(m, "findings.walking_tolerance_ft", text).skip(
-            "blocks have no fixed length; kept as text (the case has no field for it)"
-        )
-    ]
-
-
-_SCORE_AFTER = re.compile(
-    r"^[\s:=,(]*(?:score\s*|index\s*)?(?:of\s*|is\s*|was\s*|=\s*|at\s*|:\s*)*"
-    r"(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<scale>%|percent|/\s*50|/\s*100|out\s+of\s+(?:50|100)|mm)?",
-    re.IGNORECASE,
-)
-
-
-def oswestry(m: Mention) -> list[Fact]:
-    match = _SCORE_AFTER.match(m.after[:40])
-    if not match:
-        return []
-    value = float(match["n"])
-    if match["scale"] and "50" in match["scale"]:
-        value *= 2
-    fact = make_fact(m, "findings.odi", value)
-    return [fact if 0 <= value <= 100 else fact.skip("not an ODI score (0-100)")]
-
-
-_OUT_OF_TEN = re.compile(r"(?P<a>\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(?P<b>\d{1,2}))?\s*(?:/|out\s+of)\s*10")
-_PAIN_WORDS = re.compile(r"(?i)pain|hurt|ache|aching|VAS|NPRS|NRS|score|rates?|rated|severity|discomfort")
-
-
-def pain_score(m: Mention) -> list[Fact]:
-    scale = _OUT_OF_TEN.match(m.text)
-    if scale:
-        if not _PAIN_WORDS.search(m.sentence):
-            return []
-        value = v.range_max(scale["a"], scale["b"])
-    else:
-        match = _SCORE_AFTER.match(m.after[:30])
-        if not match or _OUT_OF_TEN.match(m.after[match.start("n") :]):
-            return []  # the "x/10" that follows is a target of its own
-        value = float(match["n"])
-        if match["scale"] and ("100" in match["scale"] or match["scale"] == "mm"):
-            value /= 10
-    if value is None:
-        return []
-    fact = make_fact(m, "findings.nprs", value)
-    return [fact if 0 <= value <= 10 else fact.skip("not a 0-10 pain score")]
-
-
-_POOR = re.compile(
-    r"(?i)\b(?:poor|not\s+an?\s+(?:good|ideal|suitable|appropriate)|unsuitable|high[- ]risk|non-?|"
-    r"not\s+a)\s*$"
-)
-
-
-def surgical_candidate(m: Mention) -> list[Fact]:
-    poor = bool(_POOR.search(m.before[-30:])) or m.text.lower().startswith("non")
-    return [make_fact(m, "findings.surgical_candidate", not (m.flags.negated or poor))]
-
-
 FINDING_EXTRACTORS: dict[str, Extractor] = {
     "NC": neurogenic_claudication,
     "FLEXION": flexion_relief,
@@ -388,9 +311,4 @@ FINDING_EXTRACTORS: dict[str, Extractor] = {
     "LISTHESIS": spondylolisthesis,
     "ALIGNMENT": normal_alignment,
     "STENOSIS": stenosis,
-    "STANDING": standing_tolerance,
-    "WALKING": walking_tolerance,
-    "ODI": oswestry,
-    "PAIN_SCORE": pain_score,
-    "SURGICAL_CANDIDATE": surgical_candidate,
 }

@@ -4,16 +4,23 @@
 (``diagnoses``, ``findings.stenosis_levels``, ``procedure.levels``). For ``treatments`` and
 ``prior_lumbar_procedures`` an empty list is a statement ("none tried", "no prior surgery") and is kept
 unless ``overwrite`` is set.
+
+``findings.levels`` is merged level by level and value by value: a level the case lacks is added, a value
+the case's level lacks is filled, and each is its own change (``findings.levels[L4-L5].stenosis_severity``).
+Levels the notes do not mention are left as they are.
 """
 
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from overturn.case.load import case_from_data, case_to_data
 from overturn.extract.facts import Fact
+from overturn.extract.levels import level_key
 
 _EMPTY_LIST_IS_UNKNOWN = {"diagnoses", "findings.stenosis_levels", "procedure.levels"}
 
@@ -39,17 +46,45 @@ def _is_empty(path: str, value: Any) -> bool:
     return value is None or (value == [] and path in _EMPTY_LIST_IS_UNKNOWN)
 
 
+_LEVEL_PATH = re.compile(r"^findings\.levels\[(?P<level>[^\]]+)\]\.(?P<attr>\w+)$")
+
+
 def _sources(path: str, facts: list[Fact]) -> tuple[str, ...]:
     top = (
         path.split(".")[0]
         if path.split(".")[0] in ("treatments", "prior_lumbar_procedures", "diagnoses")
         else path
     )
+    level = None
+    at_level = _LEVEL_PATH.match(path)
+    if at_level:  # findings.levels[L4-L5].stenosis_severity comes from findings.stenosis_severity at L4-L5
+        top, level = f"findings.{at_level['attr']}", at_level["level"]
     found = []
     for fact in facts:
-        if fact.used and fact.field == top:
+        if fact.used and fact.field == top and (level is None or fact.level == level):
             found.append(f"{fact.note}:{fact.start}-{fact.end} {fact.sentence[:80]!r}")
     return tuple(dict.fromkeys(found))[:5]
+
+
+def _merge_levels(
+    findings: dict[str, Any],
+    new_levels: list[dict[str, Any]],
+    apply: Callable[[str, dict[str, Any], str, Any], None],
+) -> None:
+    current: list[dict[str, Any]] = findings.setdefault("levels", [])
+    by_level = {entry["level"]: entry for entry in current}
+    for new in new_levels:
+        level = new["level"]
+        target = by_level.get(level)
+        if target is None:
+            target = by_level[level] = {"level": level}
+            current.append(target)
+        for key, value in new.items():
+            if key != "level":
+                apply(f"findings.levels[{level}].{key}", target, key, value)
+    current.sort(key=lambda entry: level_key(entry["level"]))
+    if not current:
+        del findings["levels"]
 
 
 def merge_fragment(
@@ -76,7 +111,10 @@ def merge_fragment(
 
     findings = merged.setdefault("findings", {})
     for key, value in fragment.get("findings", {}).items():
-        apply(f"findings.{key}", findings, key, value)
+        if key == "levels":
+            _merge_levels(findings, value, apply)
+        else:
+            apply(f"findings.{key}", findings, key, value)
     for key in ("treatments", "prior_lumbar_procedures", "diagnoses"):
         if key in fragment:
             apply(key, merged, key, fragment[key])

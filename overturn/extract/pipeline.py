@@ -14,7 +14,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from overturn.extract.facts import ContextFlags, Note
-from overturn.extract.rules import CONTEXT_RULES, TARGET_PATTERNS
+from overturn.extract.rules import (
+    CONTEXT_PATTERN_RULES,
+    CONTEXT_RULES,
+    DEFAULT_CONTEXT_RULES_DROPPED,
+    TARGET_PATTERNS,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -105,6 +110,8 @@ _SECTION_HEADER = re.compile(r"(?:^|\n)\s*([A-Za-z][A-Za-z /&()-]{1,50}?)\s*:", 
 _SECTION_KINDS = [
     ("allergies", re.compile(r"^allerg", re.I)),
     ("family_history", re.compile(r"^family\s+(?:medical\s+)?history|^fh$|^fhx$", re.I)),
+    # therapy goals ("Goal: walk 4 blocks") are targets, not what the patient can do today
+    ("goals", re.compile(r"^(?:(?:short|long)[- ]term\s+|functional\s+|patient\s+|pt\s+)?goals?$", re.I)),
     (
         "plan",
         re.compile(r"^(?:plan|recommendations?|treatment\s+plan|disposition|assessment\s+and\s+plan)$", re.I),
@@ -162,12 +169,19 @@ def get_pipeline() -> Language:
         [TargetRule(f"{label}:{i}", label, pattern=rx) for i, (label, rx) in enumerate(TARGET_PATTERNS)]
     )
     context: Any = nlp.add_pipe(
-        "medspacy_context", config={"input_span_type": "group", "span_group_name": SPAN_GROUP}
+        "medspacy_context",
+        config={"input_span_type": "group", "span_group_name": SPAN_GROUP, "rules": None},
     )
+    defaults = ConTextRule.from_json(context.DEFAULT_RULES_FILEPATH)
+    context.add([rule for rule in defaults if rule.literal not in DEFAULT_CONTEXT_RULES_DROPPED])
     context.add(
         [
             ConTextRule(literal, category, direction=direction, allowed_types=allowed, max_scope=scope)
             for literal, category, direction, allowed, scope in CONTEXT_RULES
+        ]
+        + [
+            ConTextRule(literal, category, pattern=pattern, direction=direction, on_modifies=check)
+            for literal, category, direction, pattern, check in CONTEXT_PATTERN_RULES
         ]
     )
     return nlp

@@ -1,11 +1,14 @@
 """Target and ConText rules: which words mark a concept, and which cues change what a mention means.
 
 Targets are keywords (regular expressions over the note text); the values next to them are read by the
-extractors in ``findings.py``, ``treatments.py`` and ``procedures.py``. Keeping targets small means ConText
+extractors in ``findings.py``, ``scores.py`` and ``care.py``. Keeping targets small means ConText
 decides negation and hypotheticals for exactly the concept word.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 # ---- target labels ---------------------------------------------------------------------------------------------
 
@@ -230,4 +233,22 @@ CONTEXT_RULES: list[tuple[str, str, str, set[str] | None, int | None]] = [
     ("which", "TERMINATE", "TERMINATE", None, None),
     ("and now", "TERMINATE", "TERMINATE", None, None),
     ("now", "TERMINATE", "TERMINATE", _PLANNED_TARGETS, None),
+]
+
+# medspaCy's default rule ": no" negates backward ("Fever: no"), and as the longer match it beats the forward
+# "no" in "L5-S1: No stenosis.", negating the level instead of the stenosis. It is replaced by a rule that reads
+# both ways: forward always, backward only when "no" ends the clause ("Claudication: no." or at the end).
+DEFAULT_CONTEXT_RULES_DROPPED = {": no"}
+
+
+def colon_no_modifies(target: Any, modifier: Any, between: Any) -> bool:
+    if target.start >= modifier.end:
+        return True
+    doc = modifier.doc
+    return modifier.end >= len(doc) or not doc[modifier.end].is_alpha
+
+
+# (literal, category, direction, spaCy token pattern, on_modifies callback)
+CONTEXT_PATTERN_RULES: list[tuple[str, str, str, list[dict[str, Any]], Callable[[Any, Any, Any], bool]]] = [
+    (": no", "NEGATED_EXISTENCE", "BIDIRECTIONAL", [{"ORTH": ":"}, {"LOWER": "no"}], colon_no_modifies),
 ]

@@ -211,6 +211,36 @@ def distance(match: re.Match[str]) -> tuple[float | None, str | None]:
     return round(value * _FEET_PER[key], 1), None
 
 
+# "a few blocks", "several blocks": no number, but still the patient's walking tolerance in words.
+VAGUE_BLOCKS = re.compile(r"\b(?:(?:a\s+few|few|several)\s+blocks?|a\s+block\s+or\s+two)\b", re.IGNORECASE)
+
+
+def walking_distance(text: str) -> tuple[float | None, str | None] | None:
+    """The first distance in ``text`` as (feet, words): feet for measured units; blocks and vague amounts
+    ("a few blocks", "a block or two") come back as words, whitespace collapsed. None when there is none."""
+    found: list[tuple[int, int, float | None, str | None]] = []
+    match = DISTANCE.search(text)
+    if match is not None:
+        feet, words = distance(match)
+        if feet is not None or words is not None:
+            found.append((match.start(), match.end(), feet, " ".join(words.split()) if words else None))
+    vague = VAGUE_BLOCKS.search(text)
+    if vague is not None:
+        found.append((vague.start(), vague.end(), None, " ".join(vague.group(0).split())))
+    if not found:
+        return None
+    _, _, feet, words = min(found, key=lambda item: (item[0], -item[1]))
+    return feet, words
+
+
+def blocks_key(words: str) -> tuple[object, ...]:
+    """Spelling-insensitive key for walking tolerance in words: "2 blocks", "two blocks" and "2  Blocks" agree."""
+    match = DISTANCE.fullmatch(words.strip())
+    if match is not None:
+        return (to_number(match["low"]), to_number(match["high"] or ""), match["unit"].lower().rstrip("s"))
+    return (" ".join(words.lower().split()),)
+
+
 # ---- dates -------------------------------------------------------------------------------------------------------
 
 _MONTHS = {

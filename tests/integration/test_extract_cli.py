@@ -71,7 +71,16 @@ def test_merge_writes_a_valid_case_and_reports_changes_on_stderr(
     case_from_data(merged)
     assert merged["findings"]["nprs"] == 7
     assert merged["findings"]["stenosis_levels"] == ["L4-L5"]
+    assert merged["findings"]["levels"] == [
+        {
+            "level": "L4-L5",
+            "ligamentum_flavum_mm": 5.4,
+            "stenosis_severity": "severe",
+            "spondylolisthesis_grade": 1,
+        }
+    ]
     assert "findings.stenosis_levels: filled" in result.stderr
+    assert f"findings.levels[L4-L5].ligamentum_flavum_mm: filled with 5.4 [{note}:" in result.stderr
 
 
 def test_an_unreadable_note_exits_2_with_the_error_on_stderr(app: typer.Typer, tmp_path: Path) -> None:

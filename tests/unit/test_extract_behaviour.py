@@ -118,4 +118,19 @@ def test_merge_with_overwrite_replaces_values() -> None:
     result = extract([Note("n", "LF 5.5 mm at L4-5.")])
     merged, changes = merge_fragment(CASE, result.fragment, result.facts, overwrite=True)
     assert merged["findings"]["ligamentum_flavum_mm"] == 5.5
-    assert [c.action for c in changes] == ["overwritten"]
+    assert {c.path: c.action for c in changes} == {
+        "findings.ligamentum_flavum_mm": "overwritten",
+        "findings.levels[L4-L5].ligamentum_flavum_mm": "filled",  # the case had no level entries
+    }
+
+
+def test_a_colon_before_no_negates_the_finding_after_it_not_the_level_before_it() -> None:
+    # medspaCy's default ": no" rule negates backward only; "L5-S1: No stenosis." must not add L5-S1.
+    assert "findings" not in run("L5-S1: No stenosis.")
+    assert run("Claudication: no.")["findings"] == {"neurogenic_claudication": False}
+
+
+def test_goals_are_not_current_findings() -> None:
+    result = run("GOALS:\nWalk 4 blocks without stopping.\nStand for 30 minutes.")
+    assert "findings" not in result
+    assert {e["reason"] for e in result["evidence"]} == {"a goal, not a current finding"}

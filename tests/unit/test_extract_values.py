@@ -64,6 +64,27 @@ def test_yards_and_miles_become_feet_but_blocks_stay_text(
     assert v.distance(match) == (feet, text_value)
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("walks 2  blocks", (None, "2 blocks")),
+        ("a few blocks at most", (None, "a few blocks")),
+        ("a block or two", (None, "a block or two")),
+        ("about 1-2 blocks", (None, "1-2 blocks")),
+        ("200 feet, about 1 block", (200.0, None)),
+        ("to the mailbox", None),
+    ],
+)
+def test_walking_distance_is_feet_or_the_words_for_blocks(
+    text: str, found: tuple[float | None, str | None] | None
+) -> None:
+    assert v.walking_distance(text) == found
+
+
+def test_block_counts_written_in_words_or_digits_agree() -> None:
+    assert v.blocks_key("two blocks") == v.blocks_key("2 Blocks") != v.blocks_key("3 blocks")
+
+
 def test_durations_become_minutes_and_weeks() -> None:
     minutes = v.DURATION.search("half an hour")
     assert minutes is not None and v.minutes(minutes) == 30
