@@ -225,11 +225,16 @@ def attachment_text(attachment: Any) -> tuple[str | None, str]:
         return None, f"attachment at {attachment.url} not fetched" if attachment.url else "empty attachment"
     if not kind.startswith(("text/", "application/xhtml")):
         return None, f"{kind or 'untyped'} attachment not read"
-    raw = attachment.data if isinstance(attachment.data, bytes) else str(attachment.data).encode()
-    try:
-        text = base64.b64decode(raw, validate=False).decode("utf-8", errors="replace")
-    except ValueError:
-        text = raw.decode("utf-8", errors="replace")
+    if isinstance(attachment.data, bytes):
+        # fhir.resources validates base64Binary by decoding it: the model already holds the content. Decoding
+        # it a second time garbled most texts (and worked only when that failed on the padding).
+        content = attachment.data
+    else:
+        try:
+            content = base64.b64decode(str(attachment.data), validate=False)
+        except ValueError:
+            content = str(attachment.data).encode()
+    text = content.decode("utf-8", errors="replace")
     if "html" in kind:
         text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     return re.sub(r"\s+", " ", text).strip() or None, "no text"
@@ -273,7 +278,9 @@ def import_document(ctx: ImportContext, entry: Entry) -> None:
     if not facts:
         ctx.ignore(entry, "the note extractor found no case facts in the text")
     for path, value in facts.items():
-        if isinstance(value, list):
+        if path == "findings.levels":
+            ctx.offer_levels(value, entry, why="note extractor")
+        elif isinstance(value, list):
             for item in value:
                 ctx.append(path, item, entry, why="note extractor")
         else:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from overturn.fhir.parse import Entry, References
-from overturn.fhir.report import IGNORED, TAKEN, ImportReport
+from overturn.fhir.report import IGNORED, NEEDED, TAKEN, ImportReport
 
 # A note extractor takes free text and returns {case field path: value}; see importer.find_extractor.
 Extractor = Callable[[str], dict[str, Any]]
@@ -21,6 +21,8 @@ class ImportContext:
         self.extractor = extractor
         self.case: dict[str, Any] = {}
         self._stamp: dict[str, tuple[str, str]] = {}  # field path -> (date it was true on, resource label)
+        self._level_source: dict[str, tuple[Any, str]] = {}  # findings.levels[L4-L5].x -> (value, label)
+        self._disputed: set[str] = set()
         self.used: set[int] = set()  # ids of entries that contributed
 
     # ---- writing case values -----------------------------------------------------------------------
@@ -50,6 +52,49 @@ class ImportContext:
             items.append(value)
             self.take(entry, path, value, why)
 
+    def offer_levels(self, levels: list[dict[str, Any]], entry: Entry, why: str = "") -> None:
+        """Merge ``findings.levels`` entries level by level and value by value.
+
+        A value a level lacks is filled. Two resources that give one level different values (two MRI reports,
+        4.5 and 5.5 mm at L4-L5) are not resolved here: the value is left empty and the report says the office
+        must choose, naming both sources.
+        """
+        current: list[dict[str, Any]] = self.case.setdefault("findings", {}).setdefault("levels", [])
+        by_level = {item["level"]: item for item in current}
+        for new in levels:
+            level = str(new.get("level", ""))
+            target = by_level.get(level)
+            if target is None:
+                target = by_level[level] = {"level": level}
+                current.append(target)
+            for key, value in new.items():
+                path = f"findings.levels[{level}].{key}"
+                if key == "level" or value is None:
+                    continue
+                if path in self._disputed:
+                    self.ignore(entry, f"{path}: {value!r} not used, the sources disagree (see needed)")
+                    continue
+                if key not in target:
+                    target[key] = value
+                    self._level_source[path] = (value, entry.label)
+                    self.take(entry, path, value, why)
+                elif target[key] != value:
+                    old_value, old_label = self._level_source.get(path, (target[key], "?"))
+                    del target[key]
+                    self._disputed.add(path)
+                    self.used.add(id(entry))
+                    self.report.add(
+                        NEEDED,
+                        path,
+                        "",
+                        f"sources disagree: {old_value!r} in {old_label}, {value!r} in {entry.label}; "
+                        "left empty, choose one",
+                    )
+        current[:] = [item for item in current if len(item) > 1]
+        current.sort(key=lambda item: _level_order(item["level"]))
+        if not current:
+            del self.case["findings"]["levels"]
+
     def take(self, entry: Entry, path: str, value: Any, why: str = "") -> None:
         self.used.add(id(entry))
         shown = value if not isinstance(value, dict) else ", ".join(f"{k}={v}" for k, v in value.items())
@@ -77,6 +122,14 @@ class ImportContext:
             if isinstance(item, dict) and item.get("id") == str(ref)[1:]:
                 return item
         return None
+
+
+_VERTEBRAE = [f"{r}{i}" for r, n in (("C", 7), ("T", 12), ("L", 5)) for i in range(1, n + 1)] + ["S1"]
+
+
+def _level_order(level: str) -> int:
+    upper = level.split("-")[0]
+    return _VERTEBRAE.index(upper) if upper in _VERTEBRAE else len(_VERTEBRAE)
 
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:

@@ -82,18 +82,52 @@ def _path_errors(exc: Any, prefix: str) -> list[FieldError]:
     return out
 
 
+def _join(path: str, loc: Any) -> str:
+    where = format_loc(loc)
+    return f"{path}.{where}" if path else where
+
+
 def _set_at(data: Any, loc: tuple[Any, ...], value: Any) -> None:
     for part in loc[:-1]:
         data = data[part]
     data[loc[-1]] = value
 
 
+# Before R4 (DSTU2/STU3) a Condition's statuses were plain codes ("clinicalStatus": "active"); R4 made them
+# CodeableConcepts. Real bundles (the Da Vinci prior-auth reference implementation) still write the old form.
+PRE_R4_STATUS_CODES: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    ("Condition", "clinicalStatus"): (
+        "http://terminology.hl7.org/CodeSystem/condition-clinical",
+        frozenset({"active", "recurrence", "relapse", "inactive", "remission", "resolved"}),
+    ),
+    ("Condition", "verificationStatus"): (
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+        frozenset({"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"}),
+    ),
+}
+
+
+def _status_as_concept(rtype: str, loc: tuple[Any, ...], value: Any) -> dict[str, Any] | None:
+    """The R4 CodeableConcept for a pre-R4 status code written as a string, or None if it is not one."""
+    if len(loc) != 1 or not isinstance(value, str):
+        return None
+    known = PRE_R4_STATUS_CODES.get((rtype, str(loc[0])))
+    code = value.strip().lower()
+    if known is None or code not in known[1]:
+        return None
+    return {"coding": [{"system": known[0], "code": code}]}
+
+
 def validate_resource(raw: dict[str, Any], path: str) -> tuple[Any, list[FieldError], list[str]]:
     """Validate one resource with its R4B model; returns (model or None, problems, repairs made).
 
-    Codes and identifiers with stray blanks (``" G30.0"`` in a Da Vinci test bundle) break the FHIR
-    ``code`` pattern although their meaning is plain, so surrounding blanks are stripped and reported as a
-    repair instead of throwing the resource away.
+    Two repairs keep a resource whose meaning is plain, each reported with its JSON path:
+
+    - codes and identifiers with stray blanks (``" G30.0"`` in a Da Vinci test bundle) break the FHIR
+      ``code`` pattern: the blanks are stripped;
+    - a Condition's ``clinicalStatus`` / ``verificationStatus`` written as a plain string in the pre-R4 way
+      (``"active"``): when the string is a code of the standard value set, it is wrapped into a
+      CodeableConcept of that code system. Any other string stays a problem.
     """
     from pydantic import ValidationError
 
@@ -110,14 +144,23 @@ def validate_resource(raw: dict[str, Any], path: str) -> tuple[Any, list[FieldEr
             fixed = False
             for err in exc.errors():
                 value = err.get("input")
-                if (
+                concept = _status_as_concept(str(rtype), tuple(err["loc"]), value)
+                if concept is not None:
+                    _set_at(data, tuple(err["loc"]), concept)
+                    system, code = concept["coding"][0]["system"], concept["coding"][0]["code"]
+                    repairs.append(
+                        f"{_join(path, err['loc'])}: pre-R4 status {value!r} read as the code "
+                        f"{code!r} of {system}"
+                    )
+                    fixed = True
+                elif (
                     err["type"] == "string_pattern_mismatch"
                     and isinstance(value, str)
                     and value != value.strip()
                     and value.strip()
                 ):
                     _set_at(data, tuple(err["loc"]), value.strip())
-                    repairs.append(f"{path}.{format_loc(err['loc'])}: removed blanks around {value!r}")
+                    repairs.append(f"{_join(path, err['loc'])}: removed blanks around {value!r}")
                     fixed = True
             if not fixed:
                 return None, _path_errors(exc, path), repairs

@@ -110,3 +110,16 @@ def test_every_real_fhir_file_imports_or_fails_with_a_json_path(fhir_dir: Path) 
     for rtype, count in seen.most_common():
         print(f"  {rtype:22} {used[rtype]:4} / {count}")
     assert used["Patient"] > 0 and used["Coverage"] > 0 and used["Condition"] > 0
+
+
+def test_pre_r4_string_statuses_are_repaired_and_the_three_diagnoses_arrive(fhir_dir: Path) -> None:
+    # bundle-dtr.json (Da Vinci prior-auth RI) writes "clinicalStatus": "active", "verificationStatus": "confirmed"
+    result = load(fhir_dir, "davinci_prior_auth_ri/bundle-dtr.json")
+    assert result.case["diagnoses"] == ["J44.9", "R09.02", "E11.21"]
+    repaired = {line.detail.split(":")[0] for line in result.report.of(REPAIRED)}
+    assert repaired == {
+        f"entry[{i}].resource.{field}"
+        for i in (4, 5, 6)
+        for field in ("clinicalStatus", "verificationStatus")
+    }
+    assert not any(line.resource.startswith("Condition/") for line in result.report.of(PROBLEM))
