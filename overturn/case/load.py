@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from overturn.case.errors import FieldError, InputError, errors_from_validation
 from overturn.case.model import Case
+from overturn.case.yamlio import load_yaml
 
 MAX_CASE_BYTES = 2_000_000
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def case_from_data(data: Any, source: str | None = None) -> Case:
@@ -32,7 +32,7 @@ def parse_case_text(text: str, source: str | None = None) -> Any:
         if source and source.endswith(".json"):
             return json.loads(text)
         # YAML is a superset of JSON, so one parser reads both.
-        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader, C-accelerated when available
+        return load_yaml(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

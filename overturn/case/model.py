@@ -29,7 +29,11 @@ class Strict(BaseModel):
     """Base for every case object: unknown keys are errors, numbers in text fields are accepted as text."""
 
     model_config = ConfigDict(
-        extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True, validate_assignment=True
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=True,
+        validate_assignment=True,
+        allow_inf_nan=False,
     )
 
 
@@ -87,12 +91,29 @@ def _plausible(value: date) -> date:
     return value
 
 
+def _no_number_dates(value: Any) -> Any:
+    # pydantic reads 0 or 1949 as seconds since 1970; in a case file a bare number is a mistake.
+    if isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD (e.g. 1949-05-02)")
+    return value
+
+
+def _no_bool_numbers(value: Any) -> Any:
+    # YAML reads yes/no/true/false as booleans, and pydantic would take them as 1 and 0.
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a number")
+    return value
+
+
 ICD10Code = Annotated[str, AfterValidator(_icd10)]
 CPTCode = Annotated[str, AfterValidator(_cpt)]
 NPI = Annotated[str, AfterValidator(_npi)]
 SpinalLevel = Annotated[str, AfterValidator(_spinal_level)]
-PastDate = Annotated[date, AfterValidator(_not_in_future)]
-PlausibleDate = Annotated[date, AfterValidator(_plausible)]
+PastDate = Annotated[date, BeforeValidator(_no_number_dates), AfterValidator(_not_in_future)]
+PlausibleDate = Annotated[date, BeforeValidator(_no_number_dates), AfterValidator(_plausible)]
+Moment = Annotated[datetime, BeforeValidator(_no_number_dates)]
+Number = Annotated[float, BeforeValidator(_no_bool_numbers)]
+Whole = Annotated[int, BeforeValidator(_no_bool_numbers)]
 Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(max_length=500)]
 
@@ -172,7 +193,7 @@ class Facility(Strict):
 
 
 class Review(Strict):
-    scheduled_at: datetime | None = None
+    scheduled_at: Moment | None = None
     reviewer: ShortText | None = None
     phone: ShortText | None = None
 
@@ -187,23 +208,23 @@ class LevelFinding(Strict):
     """What imaging reports at one level; the summary fields of Findings carry the worst level."""
 
     level: SpinalLevel
-    ligamentum_flavum_mm: float | None = Field(default=None, gt=0, le=20)
+    ligamentum_flavum_mm: Number | None = Field(default=None, gt=0, le=20)
     stenosis_severity: StenosisSeverity | None = None
-    spondylolisthesis_grade: int | None = Field(default=None, ge=0, le=5)
+    spondylolisthesis_grade: Whole | None = Field(default=None, ge=0, le=5)
 
 
 class Findings(Strict):
     neurogenic_claudication: bool | None = None
     relief_with_flexion: bool | None = None
-    ligamentum_flavum_mm: float | None = Field(default=None, gt=0, le=20)
-    spondylolisthesis_grade: int | None = Field(default=None, ge=0, le=5)
+    ligamentum_flavum_mm: Number | None = Field(default=None, gt=0, le=20)
+    spondylolisthesis_grade: Whole | None = Field(default=None, ge=0, le=5)
     stenosis_severity: StenosisSeverity | None = None
     stenosis_levels: list[SpinalLevel] = Field(default_factory=list, max_length=10)
-    standing_tolerance_min: float | None = Field(default=None, ge=0, le=1440)
-    walking_tolerance_ft: float | None = Field(default=None, ge=0, le=100_000)
+    standing_tolerance_min: Number | None = Field(default=None, ge=0, le=1440)
+    walking_tolerance_ft: Number | None = Field(default=None, ge=0, le=100_000)
     walking_tolerance_text: ShortText | None = None  # when the note gives no distance in feet: "2 blocks"
-    odi: float | None = Field(default=None, ge=0, le=100)
-    nprs: float | None = Field(default=None, ge=0, le=10)
+    odi: Number | None = Field(default=None, ge=0, le=100)
+    nprs: Number | None = Field(default=None, ge=0, le=10)
     surgical_candidate: bool | None = None
     symptoms: Text | None = None
     levels: list[LevelFinding] = Field(default_factory=list, max_length=10)
@@ -233,8 +254,8 @@ class Treatment(Strict):
     type: TreatmentType
     outcome: TreatmentOutcome | None = None
     name: ShortText | None = None
-    weeks: float | None = Field(default=None, gt=0, le=520)
-    count: int | None = Field(default=None, ge=1, le=100)
+    weeks: Number | None = Field(default=None, gt=0, le=520)
+    count: Whole | None = Field(default=None, ge=1, le=100)
     start: PartialDate | None = None
     end: PartialDate | None = None
     notes: Text | None = None

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from overturn.case.codes import normalize_cpt, normalize_icd10
 from overturn.case.errors import FieldError, InputError, errors_from_validation
-from overturn.case.load import SAFE_LOADER
+from overturn.case.yamlio import StrictLoader, load_yaml
 from overturn.case.plans import PlanType
 from overturn.packs.schema import (
     CompareRule,
@@ -61,7 +61,7 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
                 visit(item, (*path, i))
 
     try:
-        root = yaml.compose(text, Loader=SAFE_LOADER)
+        root = yaml.compose(text, Loader=StrictLoader)
     except yaml.YAMLError:
         return index
     if root is not None:
@@ -89,7 +89,7 @@ def _with_lines(errors: list[FieldError], lines: dict[tuple[Any, ...], int]) -> 
 
 def parse_pack(text: str, source: str) -> Pack:
     try:
-        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise InputError([FieldError("", f"not valid YAML: {exc}")], source) from None
     if not isinstance(data, dict):

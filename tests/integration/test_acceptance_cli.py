@@ -729,11 +729,6 @@ def test_batch_reports_failures_and_writes_the_rest(tmp_path: Path) -> None:
 # ---- bugs found by this suite (xfail until fixed) ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an unquoted impossible YAML date (1950-02-30) raises ValueError in the YAML loader: "
-    "traceback and exit 1 instead of exit 2 naming the field",
-)
 @pytest.mark.parametrize(
     "name,field",
     [
@@ -747,9 +742,6 @@ def test_unquoted_impossible_yaml_date_is_a_field_error(name: str, field: str) -
     assert field in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: 'birth_date: 0' is read as a Unix timestamp and becomes 1970-01-01"
-)
 def test_integer_birth_date_is_not_a_unix_timestamp(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("patient: {name: A, birth_date: 0}\nprocedure: {code: 0275T}\n")
@@ -758,7 +750,6 @@ def test_integer_birth_date_is_not_a_unix_timestamp(tmp_path: Path) -> None:
     assert "patient.birth_date" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 'odi: true' is accepted as an ODI score of 1")
 def test_boolean_is_not_a_score(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("patient: {name: A}\nprocedure: {code: 0275T}\nfindings: {odi: true, nprs: false}\n")
@@ -767,9 +758,6 @@ def test_boolean_is_not_a_score(tmp_path: Path) -> None:
     assert "findings.odi" in result.stderr and "findings.nprs" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: a YAML mapping with a duplicate key is accepted; the last value silently wins"
-)
 def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("patient: {name: First}\nprocedure: {code: 0275T}\npatient: {name: Second}\n")

@@ -115,3 +115,41 @@ def test_numbers_in_text_fields_are_kept_as_text() -> None:
         {**BASE, "coverage": {"member_id": 12345}, "physician": {"name": "Dr X", "npi": 1234567893}}
     )
     assert case.coverage.member_id == "12345" and case.physician.npi == "1234567893"
+
+
+def test_unquoted_impossible_dates_in_yaml_are_field_errors(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "patient: {name: A, birth_date: 1950-02-30}\nprocedure: {code: 0275T, planned_date: 2027-02-30}\n"
+    )
+    with pytest.raises(InputError) as info:
+        load_case(path)
+    assert {e.path for e in info.value.errors} == {"patient.birth_date", "procedure.planned_date"}
+
+
+def test_a_key_written_twice_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text("patient: {name: First}\nprocedure: {code: 0275T}\npatient: {name: Second}\n")
+    with pytest.raises(InputError, match=r"line 3.*'patient' appears twice"):
+        load_case(path)
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("odi", True),
+        ("nprs", False),
+        ("ligamentum_flavum_mm", float("nan")),
+        ("walking_tolerance_ft", float("inf")),
+    ],
+)
+def test_scores_must_be_real_finite_numbers(field: str, value: object) -> None:
+    assert list(errors_of({**BASE, "findings": {field: value}})) == [f"findings.{field}"]
+
+
+@pytest.mark.parametrize("value", [0, 1949, 1949.5])
+def test_a_bare_number_is_not_a_birth_date(value: object) -> None:
+    assert (
+        "YYYY-MM-DD"
+        in errors_of({**BASE, "patient": {"name": "A", "birth_date": value}})["patient.birth_date"]
+    )
