@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from overturn.case.codes import icd10_description
-from overturn.case.model import Case
+from overturn.case.model import Case, DenialKind
 from overturn.case.plans import PLAN_TYPE_LABELS
 from overturn.criteria.engine import Evaluation
 from overturn.packs.schema import Pack
@@ -43,10 +43,9 @@ def _diagnoses(case: Case, pack: Pack, evaluation: Evaluation) -> str | None:
 def _plan(case: Case) -> str | None:
     c = case.coverage
     parts = [p for p in (c.insurer, c.plan_name) if p]
-    text = " — ".join(parts)
     if c.member_id:
-        text += f" (member ID {c.member_id})"
-    return text or None
+        parts.append(f"member ID {c.member_id}")
+    return " — ".join(parts) or None
 
 
 def information_values(case: Case, pack: Pack, evaluation: Evaluation) -> dict[str, str | None]:
@@ -57,7 +56,8 @@ def information_values(case: Case, pack: Pack, evaluation: Evaluation) -> dict[s
     if case.procedure.levels:
         procedure += f", {', '.join(case.procedure.levels)}"
     if case.procedure.planned_date:
-        procedure += f", planned {case.procedure.planned_date.isoformat()}"
+        done = case.denial.kind is DenialKind.POST_SERVICE
+        procedure += f", {'performed' if done else 'planned'} {case.procedure.planned_date.isoformat()}"
     physician = None
     if case.physician:
         physician = case.physician.name + (f" (NPI {case.physician.npi})" if case.physician.npi else "")

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from overturn.case.model import Case
-from overturn.criteria.engine import Evaluation
+from overturn.criteria.engine import Evaluation, Status
 from overturn.criteria.values import read_fact
 from overturn.document.model import Cite, Paragraph, Text
-from overturn.packs.schema import Pack, Statement
+from overturn.packs.schema import Pack, Statement, When, conditions
 from overturn.packs.templates import fill
 
 _RANK = {"unverified": 0, "partially": 1, "verified": 2}
@@ -34,17 +34,29 @@ class Wording:
     evaluation: Evaluation
     include_unverified: bool = True
 
+    def holds(self, cond: When) -> bool:
+        if cond.criterion:
+            status = self.evaluation.status(cond.criterion)
+            return status is not None and status.value in cond.status
+        if cond.fact:
+            return read_fact(self.case, cond.fact) is cond.equals
+        if cond.plan_types:
+            return self.case.coverage.plan_type in cond.plan_types
+        if cond.treatment_types:
+            return any(
+                t.type in cond.treatment_types
+                and (not cond.treatment_outcomes or t.outcome in cond.treatment_outcomes)
+                for t in self.case.treatments or []
+            )
+        all_met = all(r.status is Status.MET for r in self.evaluation.results)
+        return all_met is (cond.checklist == "all_met")
+
     def applies(self, st: Statement) -> bool:
         family = self.evaluation.family
         if st.families and (family is None or family.id not in st.families):
             return False
-        if st.when:
-            if st.when.criterion:
-                status = self.evaluation.status(st.when.criterion)
-                if status is None or status.value not in st.when.status:
-                    return False
-            elif st.when.fact and read_fact(self.case, st.when.fact) is not st.when.equals:
-                return False
+        if not all(self.holds(c) for c in conditions(st.when)):
+            return False
         return self.include_unverified or statement_status(st, self.pack) != "unverified"
 
     def text(self, st: Statement) -> str | None:
@@ -58,7 +70,7 @@ class Wording:
             return None
         parts: list[Text | Cite] = [Text(text)]
         if st.citations:
-            parts.append(Cite(tuple(st.citations)))
+            parts.append(Cite(tuple(sorted(st.citations))))
         if statement_status(st, self.pack) == "unverified":
             parts.append(Text(f" ({self.pack.unverified_label})", emphasis=True))
         return Paragraph(tuple(parts))

@@ -216,7 +216,7 @@ class _Evaluator:
             outcome.status,
             reason,
             outcome.facts,
-            tuple(crit.citations),
+            tuple(sorted(crit.citations)),
             crit.source,
             gap,
         )

@@ -8,7 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from overturn.case.model import Case, Treatment, TreatmentOutcome, TreatmentType
+from overturn.case.model import (
+    Case,
+    PriorProcedureType,
+    SpineRegion,
+    Treatment,
+    TreatmentOutcome,
+    TreatmentType,
+)
 from overturn.case.plans import PLAN_TYPE_LABELS
 from overturn.packs.schema import Pack, PlanFamily
 
@@ -84,6 +91,29 @@ def _level_details(case: Case) -> str | None:
     return "; ".join(parts) or None
 
 
+def _spondylolisthesis(grade: int | None) -> str | None:
+    if grade is None:
+        return None
+    return "no spondylolisthesis" if grade == 0 else f"grade {grade} spondylolisthesis"
+
+
+def _prior_procedures(case: Case) -> str | None:
+    items = []
+    for p in case.prior_lumbar_procedures or []:
+        label = (
+            p.description
+            if p.type is PriorProcedureType.OTHER and p.description
+            else p.type.value.replace("_", " ")
+        )
+        details = [
+            x
+            for x in (p.date, ", ".join(p.levels), None if p.region is SpineRegion.LUMBAR else p.region.value)
+            if x
+        ]
+        items.append(f"{label} ({'; '.join(details)})" if details else label)
+    return join_words(items)
+
+
 def _age(case: Case, today: date) -> str | None:
     review = case.review.scheduled_at.date() if case.review.scheduled_at else today
     age = case.age_on(review)
@@ -99,6 +129,8 @@ def case_values(
         "age": _age(case, today),
         "lf_mm": number(f.ligamentum_flavum_mm),
         "spondy_grade": number(f.spondylolisthesis_grade),
+        "spondylolisthesis": _spondylolisthesis(f.spondylolisthesis_grade),
+        "prior_procedures": _prior_procedures(case),
         "standing_min": number(f.standing_tolerance_min),
         "walking_ft": number(f.walking_tolerance_ft),
         "walking_text": f.walking_tolerance_text if f.walking_tolerance_ft is None else None,

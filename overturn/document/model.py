@@ -179,3 +179,8 @@ def walk(node: object):  # type: ignore[no-untyped-def]
 
 def cited_numbers(doc: Document) -> set[int]:
     return {n for node in walk(doc) if isinstance(node, Cite) for n in node.numbers}
+
+
+def has_words(p: Paragraph) -> bool:
+    """True when the paragraph says something besides citation numbers."""
+    return any(isinstance(i, Text | Link) and i.text.strip() for i in p.content)

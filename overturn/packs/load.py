@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from overturn.case.codes import normalize_cpt, normalize_icd10
 from overturn.case.errors import FieldError, InputError, errors_from_validation
-from overturn.case.yamlio import StrictLoader, load_yaml
 from overturn.case.plans import PlanType
+from overturn.case.yamlio import StrictLoader, load_yaml
 from overturn.packs.schema import (
     CompareRule,
     CriterionRefRule,
@@ -23,6 +23,7 @@ from overturn.packs.schema import (
     InFamilyRule,
     Pack,
     Statement,
+    conditions,
     rule_leaves,
     walk_statements,
 )
@@ -117,12 +118,13 @@ def _check_statement(
     for name in placeholders_in(st.text):
         if name not in PLACEHOLDERS:
             out.append(FieldError(f"{path}.text", f"unknown placeholder {{{name}}}"))
-    if st.when and st.when.criterion and st.when.criterion not in criteria:
-        out.append(
-            FieldError(f"{path}.when.criterion", f"'{st.when.criterion}' is not a criterion of this pack")
-        )
-    if st.when and st.when.fact and st.when.fact not in FLAG_FACTS:
-        out.append(FieldError(f"{path}.when.fact", f"'{st.when.fact}' is not a yes/no fact"))
+    for cond in conditions(st.when):
+        if cond.criterion and cond.criterion not in criteria:
+            out.append(
+                FieldError(f"{path}.when.criterion", f"'{cond.criterion}' is not a criterion of this pack")
+            )
+        if cond.fact and cond.fact not in FLAG_FACTS:
+            out.append(FieldError(f"{path}.when.fact", f"'{cond.fact}' is not a yes/no fact"))
     return out
 
 

@@ -111,20 +111,56 @@ class Criterion(PackModel):
 
 
 class When(PackModel):
-    """Show a statement only when a criterion has one of these results, or a yes/no fact has a value."""
+    """A condition on the case. Give exactly one of:
+
+    - ``criterion`` + ``status``: a criterion of this pack has one of these results;
+    - ``fact`` + ``equals``: a yes/no finding has this value;
+    - ``plan_types``: the case's plan type is one of these;
+    - ``treatment_types`` (+ optional ``treatment_outcomes``): such a treatment is recorded (with such an outcome);
+    - ``checklist``: ``all_met`` when every criterion of the brief is met, ``not_all_met`` otherwise.
+
+    A statement's ``when`` may be a list of conditions, all of which must hold.
+    """
 
     criterion: str | None = None
     status: list[Literal["met", "unmet", "unknown"]] = Field(default_factory=list)
-    fact: str | None = None  # a yes/no case path such as findings.surgical_candidate
+    fact: str | None = None
     equals: bool | None = None
+    plan_types: list[PlanType] = Field(default_factory=list)
+    treatment_types: list[TreatmentType] = Field(default_factory=list)
+    treatment_outcomes: list[TreatmentOutcome] = Field(default_factory=list)
+    checklist: Literal["all_met", "not_all_met"] | None = None
 
     @model_validator(mode="after")
     def _one_condition(self) -> When:
-        by_criterion = self.criterion is not None and bool(self.status)
-        by_fact = self.fact is not None and self.equals is not None
-        if by_criterion == by_fact:
-            raise ValueError("give either criterion + status, or fact + equals")
+        given = [
+            self.criterion is not None or bool(self.status),
+            self.fact is not None or self.equals is not None,
+            bool(self.plan_types),
+            bool(self.treatment_types) or bool(self.treatment_outcomes),
+            self.checklist is not None,
+        ]
+        if sum(given) != 1:
+            raise ValueError(
+                "give exactly one condition: criterion + status, fact + equals, plan_types, "
+                "treatment_types (+ treatment_outcomes) or checklist"
+            )
+        if given[0] and not (self.criterion and self.status):
+            raise ValueError("criterion needs both 'criterion' and 'status'")
+        if given[1] and (self.fact is None or self.equals is None):
+            raise ValueError("a fact condition needs both 'fact' and 'equals'")
+        if given[3] and not self.treatment_types:
+            raise ValueError("treatment_outcomes needs treatment_types")
         return self
+
+
+Conditions = When | list[When]
+
+
+def conditions(when: Conditions | None) -> list[When]:
+    if when is None:
+        return []
+    return when if isinstance(when, list) else [when]
 
 
 class Statement(PackModel):
@@ -133,7 +169,7 @@ class Statement(PackModel):
     status: Status | None = None  # the claim's own status when it rests on no numbered source
     caveat: str | None = None  # for pack authors: why the wording is careful; not printed
     families: list[Ident] = Field(default_factory=list)
-    when: When | None = None
+    when: Conditions | None = None
     id: str | None = None
 
 

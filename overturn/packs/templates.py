@@ -16,6 +16,8 @@ PLACEHOLDERS: dict[str, str] = {
     "age": "patient's age in years on the day of the review (or today)",
     "lf_mm": "ligamentum flavum thickness in mm, as recorded",
     "spondy_grade": "spondylolisthesis grade (0 = none)",
+    "spondylolisthesis": "the grade in words: 'no spondylolisthesis' or 'grade 1 spondylolisthesis'",
+    "prior_procedures": "every prior lumbar procedure on record with its date, e.g. 'fusion (2019-05)'",
     "standing_min": "standing tolerance in minutes",
     "walking_ft": "walking tolerance in feet",
     "walking_text": "walking tolerance in the note's own words (e.g. '2 blocks'), when no distance in feet is known",

@@ -24,6 +24,7 @@ from docx.shared import Inches, Pt, RGBColor
 from overturn.document import model as m
 from overturn.document.visitor import Visitor
 from overturn.render.pdf import clean_text
+from overturn.render.words import status_words
 
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 MUTED = RGBColor(0x5B, 0x65, 0x73)
@@ -405,7 +406,7 @@ class DocxWriter(Visitor):
                 para.add_run(clean_text(value))
             para.add_run(";" if (label, value) != e.identifiers[-1] else ".")
         if e.status != "verified":
-            run = para.add_run(f" (source {clean_text(e.status)})")
+            run = para.add_run(f" ({clean_text(status_words(e.status))})")
             run.font.color.rgb = RGBColor(0xA1, 0x5C, 0x07)
         if e.note:
             para.add_run().add_break(WD_BREAK.LINE)

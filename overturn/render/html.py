@@ -9,6 +9,7 @@ from importlib import resources
 
 from overturn.document import model as m
 from overturn.document.visitor import Visitor
+from overturn.render.words import status_words
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MARK_WORDS = {m.Mark.MET: "Met", m.Mark.UNMET: "Not met", m.Mark.UNKNOWN: "Unknown"}
@@ -86,7 +87,8 @@ class HtmlWriter(Visitor):
         hint = f'<span class="hint">To document: {escape(i.hint)}</span>' if i.hint else ""
         return (
             f'<li class="{i.mark.value}" data-criterion="{escape(i.ident)}"><span class="mark">'
-            f"{MARK_WORDS[i.mark]}</span> <strong>{escape(i.label)}</strong> — {self.inline(i.detail)}{hint}</li>"
+            f"{MARK_WORDS[i.mark]}</span> <strong>{escape(i.label)}</strong>"
+            f"{' — ' if m.has_words(i.detail) else ''}{self.inline(i.detail)}{hint}</li>"
         )
 
     def visit_note(self, n: m.Note) -> str:
@@ -107,7 +109,7 @@ class HtmlWriter(Visitor):
         caveat = f'<span class="caveat">Caveat: {escape(e.note)}</span>' if e.note else ""
         return (
             f'<li id="ref-{e.number}" value="{e.number}">{escape(e.citation)} {ids} '
-            f'<span class="status">source {escape(e.status)}</span>{caveat}</li>'
+            f'<span class="status">{escape(status_words(e.status))}</span>{caveat}</li>'
         )
 
 

@@ -6,16 +6,12 @@ import re
 
 from overturn.document import model as m
 from overturn.document.visitor import Visitor
+from overturn.render.words import status_words
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
 _ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-STATUS_WORDS = {
-    "verified": "source verified",
-    "partially": "source partially verified",
-    "unverified": "source not verified",
-}
 MARK_SYMBOLS = {m.Mark.MET: "[x] MET", m.Mark.UNMET: "[ ] NOT MET", m.Mark.UNKNOWN: "[?] UNKNOWN"}
 
 
@@ -83,7 +79,10 @@ class MarkdownWriter(Visitor):
         return "\n".join(self.visit(item) for item in c.items) + "\n"
 
     def visit_check_item(self, i: m.CheckItem) -> str:
-        line = f"- **{MARK_SYMBOLS[i.mark]}** — **{escape(i.label)}**: {self.visit(i.detail).strip()}"
+        detail = self.visit(i.detail).strip()
+        # A detail made only of citation numbers hangs off the label without a separator.
+        sep = ": " if m.has_words(i.detail) else ""
+        line = f"- **{MARK_SYMBOLS[i.mark]}** — **{escape(i.label)}**{sep}{detail}"
         if i.hint:
             line += f"\n  - *To document:* {escape(i.hint)}"
         return line
@@ -103,7 +102,7 @@ class MarkdownWriter(Visitor):
         citation = escape(e.citation)
         if ids:
             citation += ("" if citation.endswith(".") else ".") + f" {ids}."
-        line = f"{e.number}\\. {citation} *({STATUS_WORDS.get(e.status, escape(e.status))})*"
+        line = f"{e.number}\\. {citation} *({escape(status_words(e.status))})*"
         if e.note:
             line += f"\n   *Caveat:* {escape(e.note)}"
         return line + "\n"

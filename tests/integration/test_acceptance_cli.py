@@ -766,12 +766,6 @@ def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
     assert "patient" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the brief and call sheet say the patient meets the CED study's entry criteria (LSS with "
-    "neurogenic claudication) when ced.lss_with_nc is unmet; the pack conditions them on "
-    "ced.no_recent_lumbar_procedure only",
-)
 @pytest.mark.parametrize("layout", ["brief", "call-sheet"])
 def test_no_ced_entry_claim_when_an_entry_criterion_is_unmet(layout: str) -> None:
     assert statuses("thresholds_below.yaml")["ced.lss_with_nc"] == "unmet"
@@ -784,53 +778,29 @@ def test_no_ced_entry_claim_when_an_entry_criterion_is_unmet(layout: str) -> Non
         assert claim not in md, claim
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the 'other' rebuttal always says the patient fits the PILD profile (LF >= 2.5 mm, grade <= 2, "
-    "NC), even when those criteria are unmet",
-)
 def test_other_rebuttal_does_not_claim_the_profile_when_unmet() -> None:
     got = statuses("workers_compensation.json")
     assert got["clinical.ligamentum_flavum"] == got["clinical.spondylolisthesis"] == "unmet"
     assert "the patient fits the evidence-based profile" not in brief_text("workers_compensation.json", "md")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the closing calls the patient 'a strong candidate' and the procedure 'medically necessary' "
-    "whatever the checklist says (0 of 8 met, or 6 of 8 not met)",
-)
 @pytest.mark.parametrize("name", ["thresholds_below.yaml", "minimal.yaml"])
 def test_closing_does_not_claim_more_than_the_checklist(name: str) -> None:
     assert "unmet" in statuses(name).values() or "met" not in statuses(name).values()
     assert "strong candidate" not in brief_text(name, "md")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the answer to 'Why not another epidural steroid injection?' says injections have not given "
-    "lasting relief when no injection is recorded",
-)
 @pytest.mark.parametrize("name", ["thresholds_below.yaml", "minimal.yaml", "tricare.yaml"])
 def test_esi_answer_needs_a_recorded_injection(name: str) -> None:
     md = brief_text(name, "md")
     assert "Injections have not given lasting relief" not in md
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the insufficient-documentation rebuttal says symptoms 'ease with flexion' when "
-    "findings.relief_with_flexion is false",
-)
 def test_flexion_relief_is_not_claimed_when_recorded_absent() -> None:
     md = brief_text("nc_without_flexion_relief.yaml", "md")
     assert "ease with flexion" not in md
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with a member ID but no insurer or plan name, 'Insurer and plan' reads ' (member ID ...)'",
-)
 @pytest.mark.parametrize("layout", ["brief", "call-sheet"])
 def test_insurer_row_has_no_empty_value(layout: str) -> None:
     md = brief_text("member_id_only.yaml", "md", layout)
@@ -843,11 +813,6 @@ def test_insurer_row_has_no_empty_value(layout: str) -> None:
         assert not value.strip().startswith("("), row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: call-sheet checklist items print 'Title: ' (Markdown) / 'Title — ' (HTML) followed by "
-    "nothing but a citation",
-)
 def test_call_sheet_checklist_items_have_no_dangling_separator() -> None:
     md = brief_text("ma_complete_slashed.yaml", "md", "call-sheet")
     items = [line for line in md.splitlines() if line.startswith("- **[")]
@@ -858,21 +823,11 @@ def test_call_sheet_checklist_items_have_no_dangling_separator() -> None:
     assert not re.search(r"</strong> — (<sup[^>]*>.*?</sup>)?</li>", html)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: HTML (and PDF) print a reference's status as 'source partially' / 'source unverified' "
-    "where Markdown prints 'source partially verified' / 'source not verified'",
-)
 def test_html_reference_status_wording() -> None:
     html = brief_text("fep.json", "html")
     assert "source partially<" not in html and "source partially verified" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an Original Medicare brief carries Medicare-Advantage-only statements ('The claim does not go "
-    "to Medicare itself', 'A Medicare Advantage denial already issued ... Independent Review Entity')",
-)
 def test_original_medicare_brief_has_no_medicare_advantage_only_statements() -> None:
     md = brief_text("original_medicare_lowercase.yaml", "md")
     assert "| **Plan type** | Original Medicare |" in md
