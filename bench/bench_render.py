@@ -1,10 +1,10 @@
 """Rendering benchmark: prints figures, never fails on time.
 
-    .venv/bin/python bench/bench_render.py [--batch 1000] [--samples 20]
+    .venv/bin/python bench/bench_render.py [--batch 1000] [--samples 20] [--cold-only]
 
 Figures: median ms per PDF brief in process (Typst, warm compiler), the same briefs' HTML through WeasyPrint
 and the ratio, median ms per DOCX brief, a batch of N case files through ``render_batch`` (every core) in
-briefs per second, and the wall time of a cold ``overturn brief case.yaml -f pdf -o x.pdf``.
+briefs per second, and the wall time of a cold ``overturn brief case.yaml -f pdf -o x.pdf`` with its phases.
 Case variants differ in name, measurements and plan so Typst cannot serve a cached result.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import copy
 import io
+import json
 import os
 import statistics
 import subprocess
@@ -109,19 +110,56 @@ def bench_batch(n: int, fmt: str = "pdf") -> tuple[float, int]:
     return n / elapsed, len(failures)
 
 
-def bench_cold_cli(runs: int = 3) -> float:
+def bench_cold_cli(runs: int = 10) -> tuple[float, float]:
+    """Median and fastest wall time of ``overturn brief CASE -f pdf -o x.pdf``, each run a new process."""
     exe = Path(sys.executable).with_name("overturn")
     with tempfile.TemporaryDirectory() as tmp:
         times = []
-        for _ in range(runs):
+        for i in range(runs + 1):
             start = time.perf_counter()
             subprocess.run(
                 [str(exe), "brief", str(EXAMPLES[-1]), "-f", "pdf", "-o", f"{tmp}/x.pdf"],
                 check=True,
                 capture_output=True,
             )
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+            if i:  # the first run only warms the disk cache
+                times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times)
+
+
+# Run in a fresh interpreter: where a cold `overturn brief -f pdf` spends its time.
+_PHASES = """
+import json, sys, time
+from pathlib import Path
+marks = [("start", time.perf_counter())]
+import overturn.cli
+marks.append(("import overturn.cli", time.perf_counter()))
+from overturn.service import build_document, prepare_file
+marks.append(("import service, batch, brief", time.perf_counter()))
+prepared = prepare_file(Path(sys.argv[1]), None, None)
+marks.append(("load case and pack, evaluate", time.perf_counter()))
+doc = build_document(prepared, "brief", None, True)
+marks.append(("build the document", time.perf_counter()))
+from overturn.render import render
+render(doc, "pdf")
+marks.append(("first PDF (Typst import, fonts, compile)", time.perf_counter()))
+print(json.dumps([(b[0], (b[1] - a[1]) * 1000) for a, b in zip(marks, marks[1:])]))
+"""
+
+
+def bench_cold_phases(runs: int = 5) -> list[tuple[str, float]]:
+    """Median milliseconds of each phase of a cold PDF brief over ``runs`` fresh interpreters."""
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", _PHASES, str(EXAMPLES[-1])],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        samples.append(json.loads(done.stdout))
+    return [(name, statistics.median(s[i][1] for s in samples)) for i, (name, _) in enumerate(samples[0])]
 
 
 def main() -> None:
@@ -130,9 +168,13 @@ def main() -> None:
     )
     parser.add_argument("--samples", type=int, default=20, help="briefs per in-process figure")
     parser.add_argument("--batch", type=int, default=1000, help="case files in the batch figure")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold-start figures")
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if args.cold_only:
+        print_cold()
+        return
     f = bench_in_process(args.samples)
     print(
         f"PDF brief (Typst), in process:     {f['pdf_ms']:8.1f} ms median ({f.get('pages_pdf', '?')} pages)"
@@ -148,7 +190,14 @@ def main() -> None:
     print(
         f"batch of {args.batch} PDF briefs:         {rate:8.1f} briefs/s on {os.cpu_count()} cores ({failed} failed)"
     )
-    print(f"cold `overturn brief -f pdf`:      {bench_cold_cli():8.2f} s wall")
+    print_cold()
+
+
+def print_cold() -> None:
+    median, fastest = bench_cold_cli()
+    print(f"cold `overturn brief -f pdf`:      {median:8.2f} s wall median of 10 (fastest {fastest:.2f} s)")
+    for name, ms in bench_cold_phases():
+        print(f"  {name:40s} {ms:6.0f} ms")
 
 
 if __name__ == "__main__":

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from overturn.case.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     help="Prepare a physician for the peer-to-peer review of a prior-authorization denial.",
@@ -23,10 +25,24 @@ app = typer.Typer(
 pack_app = typer.Typer(help="Content packs: check a pack, list installed packs.", no_args_is_help=True)
 app.add_typer(pack_app, name="pack")
 
-out = Console()
-err = Console(stderr=True)
 STATUS_STYLE = {"met": "bold green", "unmet": "bold red", "unknown": "bold yellow"}
 DEMO_CASE = Path(__file__).resolve().parents[1] / "packs" / "mild" / "examples" / "medicare_advantage.yaml"
+
+
+@cache
+def _console(stderr: bool) -> Console:
+    # rich costs ~0.1 s to import; commands that print nothing through it (a brief to stdout) skip that.
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def out() -> Console:
+    return _console(stderr=False)
+
+
+def err() -> Console:
+    return _console(stderr=True)
 
 
 def fail(exc: InputError) -> NoReturn:
@@ -73,8 +89,10 @@ def check(
     if as_json:
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         return
+    from rich.table import Table
+
     fam = prepared.evaluation.family
-    out.print(
+    out().print(
         f"[bold]{prepared.case.patient.name}[/] · pack {report['pack']} {report['pack_version']} · "
         f"{fam.label if fam else 'plan type not recorded'} · codes {', '.join(report['diagnosis_codes'])}",
         highlight=False,
@@ -89,11 +107,11 @@ def check(
             r["reason"],
             ",".join(map(str, r["citations"])),
         )
-    out.print(table)
+    out().print(table)
     if report["gaps"]:
-        out.print("[bold yellow]Document before the call:[/]")
+        out().print("[bold yellow]Document before the call:[/]")
         for gap in report["gaps"]:
-            out.print(f"  • {gap}", markup=False, highlight=False)
+            out().print(f"  • {gap}", markup=False, highlight=False)
 
 
 FormatOpt = Annotated[str, typer.Option("-f", "--format", help="md, html, json, pdf or docx.")]
@@ -128,7 +146,7 @@ def brief(
             pack=pack,
             today=when,
             include_unverified=not verified_only,
-            console=err,
+            console=err(),
         )
         raise typer.Exit(2 if failures else 0)
     try:
@@ -144,7 +162,7 @@ def brief(
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
-        err.print(f"wrote {output} ({len(data):,} bytes)", highlight=False)
+        err().print(f"wrote {output} ({len(data):,} bytes)", highlight=False)
 
 
 @pack_app.command("check")
@@ -156,7 +174,7 @@ def pack_check(path: Annotated[Path, typer.Argument(help="pack.yaml or its folde
         p = load_pack_file(path)
     except InputError as exc:
         fail(exc)
-    out.print(
+    out().print(
         f"[green]ok[/] {p.id} {p.version}: {len(p.criteria)} criteria, {len(p.bibliography)} references, "
         f"{len(p.reviewer_questions)} reviewer questions",
         highlight=False,
@@ -170,7 +188,7 @@ def pack_list() -> None:
 
     for name in installed_packs():
         p = load_pack(name)
-        out.print(f"{p.id} {p.version} — {p.title} (CPT {', '.join(p.procedure.codes)})", highlight=False)
+        out().print(f"{p.id} {p.version} — {p.title} (CPT {', '.join(p.procedure.codes)})", highlight=False)
 
 
 @app.command()
@@ -188,7 +206,7 @@ def demo(
     for fmt in WRITERS:
         target = output / f"brief.{fmt}"
         target.write_bytes(render_one(DEMO_CASE, fmt))
-        out.print(f"wrote {target}", highlight=False)
+        out().print(f"wrote {target}", highlight=False)
 
 
 def _register_optional() -> None:
