@@ -33,7 +33,7 @@ def generated_case(rng: random.Random, i: int) -> dict[str, Any]:
         "patient": {"name": f"Bench Patient {i}", "birth_date": f"{rng.randrange(1935, 1965)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}"},
         "coverage": {"plan_type": rng.choice(PLANS), "insurer": "Bench Health", "member_id": f"M{i:06d}"},
         "denial": {"kind": "pre_service", "reason": rng.choice(REASONS), "date": "2026-11-20"},
-        "diagnoses": rng.choice([["M48.Ø62"], ["m48062", "M51.36"], ["M48.061"], []]),
+        "diagnoses": rng.choice([["M48.Ø62"], ["m48062", "M51.362"], ["M48.061"], []]),
         "procedure": {"code": "Ø275T", "planned_date": planned.isoformat(), "levels": ["L4-L5"]},
         "findings": {k: v for k, v in {
             "neurogenic_claudication": maybe(rng.random() > 0.2),

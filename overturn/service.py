@@ -103,6 +103,6 @@ def build_document(
         builder = LAYOUTS[layout]
     except KeyError:
         raise InputError(
-            [FieldError("layout", f"unknown layout '{layout}'; use one of {', '.join(LAYOUTS)}")]
+            [FieldError("--layout", f"unknown layout '{layout}'; use one of {', '.join(LAYOUTS)}")]
         ) from None
     return builder(p.case, p.pack, p.evaluation, today=today, include_unverified=include_unverified)

@@ -81,6 +81,13 @@ def icd10_is_billable(code: str) -> bool:
     return icd10_exists(code) and code.replace(".", "") in _code_sets()[1]
 
 
+def icd10_billable_children(code: str, limit: int = 6) -> list[str]:
+    """Billable codes under a category, dotted, for "did you mean" hints."""
+    stem = code.replace(".", "")
+    leaves = sorted(c for c in _code_sets()[1] if c.startswith(stem) and c != stem)
+    return [f"{c[:3]}.{c[3:]}" for c in leaves[:limit]]
+
+
 @lru_cache(maxsize=4096)
 def icd10_description(code: str) -> str | None:
     if not icd10_exists(code):

@@ -15,7 +15,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from overturn.case.codes import (
     cpt_shape_ok,
+    icd10_billable_children,
     icd10_exists,
+    icd10_is_billable,
     icd10_shape_ok,
     normalize_cpt,
     normalize_icd10,
@@ -48,6 +50,12 @@ def _icd10(value: str) -> str:
         )
     if not icd10_exists(code):
         raise ValueError(f"'{code}' is not in the ICD-10-CM 2026 code set")
+    if not icd10_is_billable(code):
+        children = icd10_billable_children(code)
+        raise ValueError(
+            f"'{code}' is a category, not a billable code; use a specific code"
+            + (f" such as {', '.join(children)}" if children else "")
+        )
     return code
 
 

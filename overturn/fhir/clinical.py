@@ -51,14 +51,20 @@ def import_condition(ctx: ImportContext, entry: Entry) -> None:
         if not icd10_exists(code):
             ctx.ignore(entry, f"ICD-10-CM code {c.code!r} is not in the 2026 code set")
             continue
-        ctx.append("diagnoses", code, entry, why=c.display or "ICD-10-CM")
         if not icd10_is_billable(code):
+            # A category cannot go on a claim and the case model rejects it; keep it as words so nothing is
+            # lost, and tell the office to pick the specific code.
+            line = f"{c.display or concept_text(cond.code) or code} (ICD-10-CM category {code})"
+            ctx.case.setdefault("other_conditions", []).append(line)
+            ctx.take(entry, "other_conditions", line, "a category, not a billable code")
             ctx.report.add(
                 NOTE,
                 entry.path,
                 entry.label,
                 f"{code} is a category, not a billable code: pick the specific code before the call",
             )
+            return
+        ctx.append("diagnoses", code, entry, why=c.display or "ICD-10-CM")
         return
     # Not ICD-10-CM (SNOMED CT, ICD-9-CM, text only): the case lists ICD-10-CM codes only, so the condition
     # is kept as words in other_conditions, where the brief and the physician can still see it.

@@ -176,7 +176,7 @@ def test_family_decides_ced_criteria_and_z00_6(name: str) -> None:
 EXPECTED: dict[str, dict[str, Any]] = {
     "ma_complete_slashed.yaml": {
         "family": "medicare",
-        "codes": ["M48.062", "M51.36", "Z96.652", "Z00.6"],
+        "codes": ["M48.062", "M51.362", "Z96.652", "Z00.6"],
         "all": "met",
     },
     "medigap_min.json": {
@@ -186,7 +186,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "original_medicare_lowercase.yaml": {
         "family": "medicare",
-        "codes": ["M48.062", "M48.06", "Z00.6"],
+        "codes": ["M48.062", "M48.061", "Z00.6"],
         "all": "met",
     },
     "post_service_ma.yaml": {"family": "medicare", "all": "met"},
@@ -326,13 +326,13 @@ def test_slashed_zeros_in_every_code_field(zero: str, tmp_path: Path) -> None:
     case.write_text(
         "patient: {name: Zero}\n"
         "coverage: {plan_type: commercial}\n"
-        f'diagnoses: ["M48.{zero}62", "m48{zero}62", "M51.36"]\n'
+        f'diagnoses: ["M48.{zero}62", "m48{zero}62", "M51.362"]\n'
         f'procedure: {{code: "{zero}275t"}}\n',
         encoding="utf-8",
     )
     report = run("check", case, "--json")
     assert_clean_exit(report, 0)
-    assert json.loads(report.stdout)["diagnosis_codes"] == ["M48.062", "M51.36"]
+    assert json.loads(report.stdout)["diagnosis_codes"] == ["M48.062", "M51.362"]
     md = run("brief", case, "-f", "md")
     assert_clean_exit(md, 0)
     assert "CPT 0275T" in md.stdout and zero + "275" not in md.stdout and "M48." + zero not in md.stdout

@@ -26,9 +26,9 @@ def test_minimal_case_is_valid_and_leaves_unknowns_unknown() -> None:
 
 def test_slashed_zeros_and_missing_dots_are_normalized_everywhere() -> None:
     case = case_from_data(
-        {**BASE, "diagnoses": ["M48.Ø62", "m51.36", "M48062"], "procedure": {"code": "Ø275t"}}
+        {**BASE, "diagnoses": ["M48.Ø62", "m51.362", "M48062"], "procedure": {"code": "Ø275t"}}
     )
-    assert case.diagnoses == ["M48.062", "M51.36"]  # duplicates folded after normalization
+    assert case.diagnoses == ["M48.062", "M51.362"]  # duplicates folded after normalization
     assert case.procedure.code == "0275T"
 
 
@@ -153,3 +153,8 @@ def test_a_bare_number_is_not_a_birth_date(value: object) -> None:
         "YYYY-MM-DD"
         in errors_of({**BASE, "patient": {"name": "A", "birth_date": value}})["patient.birth_date"]
     )
+
+
+def test_a_category_is_not_a_billable_diagnosis_and_the_error_names_specific_codes() -> None:
+    message = errors_of({**BASE, "diagnoses": ["M48.06"]})["diagnoses[0]"]
+    assert "not a billable code" in message and "M48.061" in message and "M48.062" in message

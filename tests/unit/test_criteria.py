@@ -113,7 +113,7 @@ def test_neurogenic_claudication_flag(pack, value, expected) -> None:
         (["M48.062"], Status.MET),
         (["M48.061"], Status.UNMET),
         ([], Status.UNKNOWN),
-        (["M51.36", "M48.062"], Status.MET),
+        (["M51.362", "M48.062"], Status.MET),
     ],
 )
 def test_lss_diagnosis_code(pack, codes, expected) -> None:

@@ -324,3 +324,18 @@ def test_resources_of_another_patient_are_ignored() -> None:
     result = run(bundle(other, cond))
     assert result.case["patient"]["name"] == "Ada Lovelace"
     assert "diagnoses" not in result.case
+
+
+def test_a_category_code_is_kept_as_words_so_the_imported_case_validates() -> None:
+    from overturn.case import case_from_data
+
+    cond = {
+        "resourceType": "Condition",
+        "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M48.06",
+                             "display": "Spinal stenosis, lumbar region"}]},
+    }
+    result = run(bundle(cond))
+    assert "diagnoses" not in result.case
+    assert result.case["other_conditions"] == ["Spinal stenosis, lumbar region (ICD-10-CM category M48.06)"]
+    case_from_data({**result.case, "patient": {"name": "A"}, "procedure": {"code": "0275T"}})
