@@ -256,7 +256,8 @@ def diagnosis_code(m: Mention) -> list[Fact]:
     if m.flags.negated or m.flags.uncertain:
         return [fact.skip("ruled out or uncertain")]
     if not icd10_is_billable(code):
-        fact.reason = "a category, not a billable code: choose a more specific code"
+        # The case model accepts billable codes only; the fact stays in the evidence for the office to refine.
+        return [fact.skip("a category, not a billable code: choose a more specific code")]
     return [fact]
 
 
