@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +46,7 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 _END = re.compile(r"(?:[.?!;]+)(?=\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+_WORD_WINDOW = 20  # longer than any abbreviation above
 _HEADER_END = re.compile(r"^[A-Z][A-Z /&()-]{2,40}:", re.MULTILINE)
 
 
@@ -58,7 +60,8 @@ def sentence_starts(text: str) -> set[int]:
     starts = {0}
     for m in _END.finditer(text):
         if m.group(0) == ".":
-            before = _WORD_BEFORE.search(text, 0, m.start())
+            # a short window: searching from 0 made every period rescan the note (quadratic in its length)
+            before = _WORD_BEFORE.search(text, max(0, m.start() - _WORD_WINDOW), m.start())
             if before and before.group(1).lower().rstrip(".") in _ABBREVIATIONS:
                 continue
         starts.add(_skip_space(text, m.end()))
@@ -88,20 +91,31 @@ def _skip_space(text: str, i: int) -> int:
 
 
 def _split_sentences(doc: Any) -> Any:
-    starts = sentence_starts(doc.text)
-    pending = False
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
+    """Mark the first token of each sentence. A start offset inside a whitespace token starts the next token."""
+    token_starts = [token.idx for token in doc]
+    first: set[int] = {0}
+    for offset in sentence_starts(doc.text):
+        i = bisect_right(token_starts, offset) - 1
+        if i < 0:
             continue
+        token = doc[i]
         if token.is_space:
-            pending = pending or any(token.idx <= s < token.idx + len(token.text) for s in starts)
-            token.is_sent_start = False
-            continue
-        is_start = pending or token.idx in starts
-        token.is_sent_start = is_start
-        pending = False
-    return doc
+            if offset < token.idx + len(token.text):
+                while i < len(doc) and doc[i].is_space:
+                    i += 1
+                if i < len(doc):
+                    first.add(i)
+        elif token.idx == offset:
+            first.add(i)
+    # One array write: the is_sent_start setter checks the whole doc for a parse on every token (quadratic).
+    import numpy
+    from spacy.attrs import SENT_START
+
+    flags = numpy.full((len(doc), 1), -1, dtype="int64")  # -1: not a sentence start, 1: a start
+    for i in first:
+        if i < len(doc):
+            flags[i, 0] = 1
+    return doc.from_array([SENT_START], flags.astype("uint64"))  # spaCy stores attributes as uint64
 
 
 # ---- sections ------------------------------------------------------------------------------------------------------
@@ -143,6 +157,46 @@ def section_at(index: list[tuple[int, str]], offset: int) -> str:
 # ---- the pipeline ------------------------------------------------------------------------------------------------
 
 
+class _DocText:
+    """A Doc whose ``text_with_ws`` is built once. spaCy rebuilds that string from the tokens on every read, and
+    medspaCy's RegexMatcher reads it once per pattern: with ~40 target patterns that was the largest single cost
+    of extraction. Everything else goes to the Doc itself."""
+
+    def __init__(self, doc: Any):
+        self._doc = doc
+        self.text_with_ws = doc.text_with_ws
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._doc, name)
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._doc)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._doc[key]
+
+
+def _read_text_once(target_matcher: Any) -> None:
+    """Give the target matcher's regex matcher a Doc whose text is built once (same matches, less work).
+
+    The regex matcher is a private attribute of medspaCy 1.3's MedspacyMatcher; if a later medspaCy moves it,
+    nothing is changed and extraction is only slower.
+    """
+    from medspacy.common.regex_matcher import RegexMatcher
+
+    class TextOnceRegexMatcher(RegexMatcher):  # type: ignore[misc]
+        def __call__(self, doc: Any) -> Any:
+            return super().__call__(_DocText(doc))
+
+    inner = getattr(target_matcher, "_TargetMatcher__matcher", None)
+    regex = getattr(inner, "_MedspacyMatcher__regex_matcher", None)
+    if type(regex) is RegexMatcher:
+        regex.__class__ = TextOnceRegexMatcher
+
+
 @lru_cache(maxsize=1)
 def get_pipeline() -> Language:
     # loguru-based debug logging in PyRuSH is on by default; we do not use PyRuSH, but medspacy imports it.
@@ -168,6 +222,7 @@ def get_pipeline() -> Language:
     matcher.add(
         [TargetRule(f"{label}:{i}", label, pattern=rx) for i, (label, rx) in enumerate(TARGET_PATTERNS)]
     )
+    _read_text_once(matcher)
     context: Any = nlp.add_pipe(
         "medspacy_context",
         config={"input_span_type": "group", "span_group_name": SPAN_GROUP, "rules": None},
