@@ -111,6 +111,7 @@ SOPT_PREFIXES: list[tuple[str, PlanType]] = [
     ("5", PlanType.COMMERCIAL),
     ("95", PlanType.WORKERS_COMP),
 ]
+AGENCY_NAME = re.compile(r"(?i)\bcenters? for medicare (?:and|&) medicaid services\b|\(?\bCMS\b\)?")
 # Words in plan names, class values and payor names. "Medicare Part A/B" is Original Medicare; Part C is MA.
 PLAN_WORDS: list[tuple[str, PlanType]] = [
     (r"medicare advantage|part c\b|\bmapd\b", PlanType.MEDICARE_ADVANTAGE),
@@ -187,6 +188,8 @@ def plan_type_signals(coverage: Any, payor_names: list[str]) -> list[tuple[str, 
         ]
     texts += [("payor", name) for name in payor_names]
     for where, text in texts:
+        # The agency's name says "Medicare and Medicaid" whatever the plan: it is no plan-type signal.
+        text = AGENCY_NAME.sub("", text).strip()
         if not text:
             continue
         plan = parse_plan_type(text) or first_match(text, PLAN_WORDS)

@@ -123,3 +123,10 @@ def test_pre_r4_string_statuses_are_repaired_and_the_three_diagnoses_arrive(fhir
         for field in ("clinicalStatus", "verificationStatus")
     }
     assert not any(line.resource.startswith("Condition/") for line in result.report.of(PROBLEM))
+
+
+def test_the_agency_name_is_not_read_as_a_medicaid_plan(fhir_dir: Path) -> None:
+    # Payor "Centers for Medicare and Medicaid Services" with a "Medicare Part D" plan: no plan type is safe.
+    result = load(fhir_dir, "davinci_prior_auth_ri/bundle-prior-auth.json")
+    assert "plan_type" not in result.case.get("coverage", {})
+    assert any("choose the plan type" in line.detail for line in result.report.lines)
