@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -207,3 +208,15 @@ def test_the_template_folder_holds_only_template_and_fonts():
         for forbidden in ("eval(", "@preview", "read(", "#import", "#include", "plugin("):
             assert forbidden not in code, f"{template.name} uses {forbidden}"
         assert "sys.inputs" in code
+
+
+def test_starting_the_command_line_imports_neither_typst_nor_rich():
+    # A cold `overturn brief -f pdf` pays for Typst when it renders the PDF and for rich when it prints
+    # through it, not when the CLI starts (`overturn brief -f pdf > x.pdf` never imports rich).
+    code = (
+        "import sys, overturn.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'typst', 'rich'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
