@@ -162,7 +162,9 @@ def brief(
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
-        err().print(f"wrote {output} ({len(data):,} bytes)", highlight=False)
+        # Plain text: a path is data, never rich markup ("[/draft]" in a file name must not crash), and
+        # skipping rich here keeps a one-off `brief -o` under a second.
+        sys.stderr.write(f"wrote {output} ({len(data):,} bytes)\n")
 
 
 @pack_app.command("check")
@@ -206,7 +208,7 @@ def demo(
     for fmt in WRITERS:
         target = output / f"brief.{fmt}"
         target.write_bytes(render_one(DEMO_CASE, fmt))
-        out().print(f"wrote {target}", highlight=False)
+        sys.stdout.write(f"wrote {target}\n")
 
 
 def _register_optional() -> None:

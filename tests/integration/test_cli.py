@@ -175,3 +175,10 @@ def test_pack_and_procedure_must_agree(tmp_path: Path, text: str, message: str) 
     case.write_text(text)
     result = run("check", case)
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_an_output_path_that_looks_like_markup_is_printed_as_is(tmp_path: Path) -> None:
+    out = tmp_path / "[/draft] :thumbs_up: brief.md"
+    result = run("brief", MA, "-f", "md", "-o", out)
+    assert result.exit_code == 0 and out.exists()
+    assert f"wrote {out}" in result.stderr
