@@ -40,18 +40,23 @@ def parse_case_text(text: str, source: str | None = None) -> Any:
         raise InputError([FieldError("", f"{where}not valid YAML/JSON ({problem})")], source) from None
 
 
-def load_case(path: str | Path) -> Case:
+def read_input_text(path: str | Path, max_bytes: int, noun: str = "file") -> str:
+    """The UTF-8 text of an input file, or an InputError naming the file and what is wrong with it."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError([FieldError("", f"cannot read the case file ({exc.strerror})")], str(path)) from None
-    if len(raw) > MAX_CASE_BYTES:
-        raise InputError([FieldError("", f"the case file is larger than {MAX_CASE_BYTES} bytes")], str(path))
+        raise InputError([FieldError("", f"cannot read the {noun} ({exc.strerror})")], str(path)) from None
+    if len(raw) > max_bytes:
+        raise InputError([FieldError("", f"the {noun} is larger than {max_bytes} bytes")], str(path))
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError([FieldError("", "the case file is not UTF-8 text")], str(path)) from None
+        raise InputError([FieldError("", f"the {noun} is not UTF-8 text")], str(path)) from None
+
+
+def load_case(path: str | Path) -> Case:
+    text = read_input_text(path, MAX_CASE_BYTES, "case file")
     return case_from_data(parse_case_text(text, str(path)), str(path))
 
 

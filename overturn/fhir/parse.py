@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from overturn.case.errors import FieldError, InputError, format_loc
+from overturn.case.load import read_input_text
 
 MAX_FHIR_BYTES = 50_000_000
 BUNDLE_TYPES_ACCEPTED = {"transaction", "collection", "searchset", "batch", "document", "message"}
@@ -43,17 +44,9 @@ class Entry:
 
 
 def read_json_file(path: str | Path) -> Any:
-    path = Path(path)
+    text = read_input_text(path, MAX_FHIR_BYTES)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([FieldError("", f"cannot read the file ({exc.strerror})")], str(path)) from None
-    if len(raw) > MAX_FHIR_BYTES:
-        raise InputError([FieldError("", f"the file is larger than {MAX_FHIR_BYTES} bytes")], str(path))
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError([FieldError("", "the file is not UTF-8 text")], str(path)) from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             [FieldError("", f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})")], str(path)

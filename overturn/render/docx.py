@@ -23,6 +23,7 @@ from docx.shared import Inches, Pt, RGBColor
 
 from overturn.document import model as m
 from overturn.document.visitor import Visitor
+from overturn.render.docx_xml import left_rule, shade, use_font, word_field
 from overturn.render.pdf import clean_text
 from overturn.render.words import status_words
 
@@ -36,58 +37,6 @@ MARKS = {
 TABLE_STYLE = "Light Grid Accent 1"
 FONT = "Calibri"
 SAFE_SCHEMES = ("https://", "http://", "mailto:")
-
-
-def _shade(cell_or_par: Any, fill: str) -> None:
-    """Background colour of a table cell or paragraph (python-docx has no API for it)."""
-    props = (
-        cell_or_par._tc.get_or_add_tcPr() if hasattr(cell_or_par, "_tc") else cell_or_par._p.get_or_add_pPr()
-    )
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    props.append(shd)
-
-
-def _left_rule(paragraph: Any, color: str) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    left = OxmlElement("w:left")
-    for key, value in (("val", "single"), ("sz", "18"), ("space", "6"), ("color", color)):
-        left.set(qn(f"w:{key}"), value)
-    borders.append(left)
-    ppr.append(borders)
-
-
-def _use_font(style: Any, name: str) -> None:
-    """Name the font outright: built-in styles point at theme fonts, which would override ``font.name``."""
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{attr}"), None)
-    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-        fonts.set(qn(f"w:{attr}"), name)
-
-
-def _field(paragraph: Any, instruction: str, size_pt: int = 8) -> None:
-    """A Word field such as PAGE or NUMPAGES, updated by Word and LibreOffice when the file opens."""
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    size = OxmlElement("w:sz")
-    size.set(qn("w:val"), str(size_pt * 2))
-    rpr.append(size)
-    run.append(rpr)
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    fld.append(run)
-    paragraph._p.append(fld)
 
 
 class DocxWriter(Visitor):
@@ -115,7 +64,7 @@ class DocxWriter(Visitor):
         styles = self.doc.styles
         # Calibri is what Word users have; LibreOffice substitutes the metric-compatible Carlito.
         for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"):
-            _use_font(styles[name], FONT)
+            use_font(styles[name], FONT)
         styles["Normal"].font.size = Pt(8.5 if compact else 10)
         styles["Normal"].paragraph_format.space_after = Pt(2 if compact else 4)
         if compact:
@@ -153,9 +102,9 @@ class DocxWriter(Visitor):
             clean_text(f"Prepared on {d.prepared_on} · pack {d.pack_id} {d.pack_version} · Page ")
         )
         run.font.size, run.font.color.rgb = Pt(8), MUTED
-        _field(foot, "PAGE")
+        word_field(foot, "PAGE")
         foot.add_run(" of ").font.size = Pt(8)
-        _field(foot, "NUMPAGES")
+        word_field(foot, "NUMPAGES")
 
     @property
     def _text_width(self) -> float:
@@ -279,7 +228,7 @@ class DocxWriter(Visitor):
         for i, (key, value) in enumerate(header):
             top, bottom = table.cell(0, i), table.cell(1, i)
             for cell in (top, bottom):
-                _shade(cell, "1F3A5F")
+                shade(cell, "1F3A5F")
             run = top.paragraphs[0].add_run(clean_text(key).upper())
             run.font.size, run.font.color.rgb = Pt(7), RGBColor(0xC8, 0xD4, 0xE3)
             run = bottom.paragraphs[0].add_run(clean_text(value))
@@ -343,7 +292,7 @@ class DocxWriter(Visitor):
         word, color = MARKS[i.mark]
         mark_cell, body = self._checklist_table.add_row().cells
         mark_cell.width, body.width = Inches(1.0), Inches(self._text_width - 1.0)
-        _shade(mark_cell, color)
+        shade(mark_cell, color)
         run = mark_cell.paragraphs[0].add_run(word)
         run.bold, run.font.size, run.font.color.rgb = True, Pt(8), RGBColor(0xFF, 0xFF, 0xFF)
         para = body.paragraphs[0]
@@ -360,8 +309,8 @@ class DocxWriter(Visitor):
     def visit_note(self, n: m.Note) -> None:
         warn = n.kind is m.NoteKind.WARNING
         para = self.doc.add_paragraph()
-        _shade(para, "FDF3E3" if warn else "EEF2F7")
-        _left_rule(para, "A15C07" if warn else "1F3A5F")
+        shade(para, "FDF3E3" if warn else "EEF2F7")
+        left_rule(para, "A15C07" if warn else "1F3A5F")
         para.add_run("Caution. " if warn else "Note. ").bold = True
         self._inline(para, n.content.content)
 
