@@ -92,8 +92,11 @@ def check(
     from rich.table import Table
 
     fam = prepared.evaluation.family
+    from rich.markup import escape
+
+    # Case text is data: escape it, or "[/x]" in a name would be read as rich markup.
     out().print(
-        f"[bold]{prepared.case.patient.name}[/] · pack {report['pack']} {report['pack_version']} · "
+        f"[bold]{escape(prepared.case.patient.name)}[/] · pack {report['pack']} {report['pack_version']} · "
         f"{fam.label if fam else 'plan type not recorded'} · codes {', '.join(report['diagnosis_codes'])}",
         highlight=False,
     )
@@ -104,7 +107,7 @@ def check(
         table.add_row(
             f"[{STATUS_STYLE[r['status']]}]{r['status']}[/]",
             r["id"],
-            r["reason"],
+            escape(r["reason"]),
             ",".join(map(str, r["citations"])),
         )
     out().print(table)

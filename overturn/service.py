@@ -25,7 +25,11 @@ def pack_for_case(case: Case, override: str | None = None) -> Pack:
         try:
             pack = load_pack(name)
         except InputError as exc:
-            raise InputError([FieldError("pack", e.message) for e in exc.errors]) from None
+            where = "--pack" if override else "pack"
+            raise InputError(
+                [FieldError(f"{where}: {e.path}" if e.path else where, e.message) for e in exc.errors],
+                exc.source,
+            ) from None
         if code and code not in pack.procedure.codes:
             served = ", ".join(pack.procedure.codes)
             raise InputError(

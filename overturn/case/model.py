@@ -126,6 +126,12 @@ Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(max_length=500)]
 
 
+def _pack_id(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", value):
+        raise ValueError(f"'{value[:80]}' is not a pack id (such as 'mild'); a case names an installed pack")
+    return value
+
+
 def _plan_type(value: Any) -> Any:
     if isinstance(value, PlanType) or value is None:
         return value
@@ -299,7 +305,8 @@ class Narrative(Strict):
 
 
 class Case(Strict):
-    pack: ShortText | None = None
+    # An installed pack's id, never a path: a case file must not make the server read a file of its choosing.
+    pack: Annotated[str, AfterValidator(_pack_id)] | None = None
     patient: Patient
     coverage: Coverage = Field(default_factory=Coverage)
     denial: Denial = Field(default_factory=Denial)

@@ -139,6 +139,7 @@ def case_values(
         "nprs": number(f.nprs),
         "stenosis_severity": f.stenosis_severity.value if f.stenosis_severity else None,
         "levels": join_words(case.procedure.levels),
+        "stenosis_levels": join_words(f.stenosis_levels),
         "symptoms": f.symptoms,
         "treatments_failed": _treatments(case, {TreatmentOutcome.FAILED, TreatmentOutcome.TEMPORARY_RELIEF}),
         "treatments_improved": _treatments(case, {TreatmentOutcome.IMPROVED}),

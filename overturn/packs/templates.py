@@ -26,6 +26,7 @@ PLACEHOLDERS: dict[str, str] = {
     "nprs": "pain score on the 0-10 numeric rating scale",
     "stenosis_severity": "stenosis severity word (mild, moderate, severe)",
     "levels": "planned procedure levels, e.g. 'L3-L4 and L4-L5'",
+    "stenosis_levels": "levels where imaging shows stenosis (findings.stenosis_levels)",
     "symptoms": "symptoms in the office's own words",
     "treatments_failed": "conservative treatments that failed or gave only temporary relief, as a phrase",
     "treatments_improved": "conservative treatments that helped, as a phrase",

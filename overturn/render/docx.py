@@ -24,7 +24,7 @@ from docx.shared import Inches, Pt, RGBColor
 from overturn.document import model as m
 from overturn.document.visitor import Visitor
 from overturn.render.docx_xml import left_rule, shade, use_font, word_field
-from overturn.render.pdf import clean_text
+from overturn.render.text import clean_text
 from overturn.render.words import status_words
 
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)

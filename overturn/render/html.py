@@ -9,14 +9,14 @@ from importlib import resources
 
 from overturn.document import model as m
 from overturn.document.visitor import Visitor
+from overturn.render.text import clean_text
 from overturn.render.words import status_words
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MARK_WORDS = {m.Mark.MET: "Met", m.Mark.UNMET: "Not met", m.Mark.UNKNOWN: "Unknown"}
 
 
 def escape(text: str) -> str:
-    return _escape(_CONTROL.sub("", text), quote=True)
+    return _escape(clean_text(text), quote=True)
 
 
 @lru_cache(maxsize=1)

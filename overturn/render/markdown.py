@@ -6,17 +6,17 @@ import re
 
 from overturn.document import model as m
 from overturn.document.visitor import Visitor
+from overturn.render.text import clean_text
 from overturn.render.words import status_words
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
 _ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MARK_SYMBOLS = {m.Mark.MET: "[x] MET", m.Mark.UNMET: "[ ] NOT MET", m.Mark.UNKNOWN: "[?] UNKNOWN"}
 
 
 def escape(text: str) -> str:
-    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\n", " ")
+    text = clean_text(text).replace("\n", " ")
     return _ENTITY.sub(r"&amp;\1", _SPECIAL.sub(r"\\\1", text))
 
 

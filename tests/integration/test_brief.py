@@ -170,3 +170,41 @@ def test_walking_in_blocks_and_level_by_level_findings_reach_the_narrative(pack)
     with_feet = case.model_copy(update={"findings": case.findings.model_copy(update={"walking_tolerance_ft": 300})})
     text = text_of(brief_of(pack, with_feet))
     assert "about 300 feet" in text and "2 blocks" not in text  # feet win over words
+
+
+@pytest.mark.parametrize("plan", ["original_medicare", "medicare_supplement"])
+@pytest.mark.parametrize("reason", ["investigational", "not_medically_necessary", "other"])
+def test_medicare_advantage_rules_stay_out_of_other_medicare_briefs(pack, plan, reason) -> None:
+    data = load_case(EXAMPLES / "medicare_advantage.yaml").model_dump(mode="json", exclude_none=True)
+    data["coverage"]["plan_type"] = plan
+    data["denial"]["reason"] = reason
+    text = text_of(brief_of(pack, case_from_data(data)))
+    for claim in ("CMS-4201-F", "Medicare Advantage plan", "Medicare Advantage denial", "Medicare Advantage member"):
+        assert claim not in text, claim
+
+
+def test_rebuttals_do_not_claim_failed_conservative_care_when_none_is_recorded(pack) -> None:
+    data = load_case(EXAMPLES / "commercial.yaml").model_dump(mode="json", exclude_none=True)
+    data["treatments"] = []
+    data["denial"]["reason"] = "conservative_care_not_exhausted"
+    text = text_of(brief_of(pack, case_from_data(data)))
+    assert "after failed conservative care" not in text and "has already tried" not in text
+
+
+def test_bidi_overrides_never_reach_markdown_or_html(pack) -> None:
+    data = load_case(EXAMPLES / "commercial.yaml").model_dump(mode="json", exclude_none=True)
+    data["patient"]["name"] = "Jane \u202eeod\u202c Doe"
+    doc = brief_of(pack, case_from_data(data))
+    for fmt in ("md", "html"):
+        out = render(doc, fmt).decode()
+        assert "\u202e" not in out and "\u202c" not in out and "Jane eod Doe" in out
+
+
+def test_the_pdf_metadata_carries_no_patient_name(pack) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    doc = brief_of(pack, load_case(EXAMPLES / "commercial.yaml"))
+    meta = PdfReader(io.BytesIO(render(doc, "pdf"))).metadata
+    assert "Chen" not in str(meta.title) and meta.title == doc.title

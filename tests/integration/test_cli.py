@@ -182,3 +182,22 @@ def test_an_output_path_that_looks_like_markup_is_printed_as_is(tmp_path: Path) 
     result = run("brief", MA, "-f", "md", "-o", out)
     assert result.exit_code == 0 and out.exists()
     assert f"wrote {out}" in result.stderr
+
+
+def test_a_case_cannot_point_pack_at_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("token: hunter2\n")
+    case = tmp_path / "case.yaml"
+    case.write_text(f"pack: {secret}\npatient: {{name: A}}\nprocedure: {{code: 0275T}}\n")
+    result = run("check", case)
+    assert result.exit_code == 2 and "not a pack id" in result.stderr
+    assert "hunter2" not in result.stderr and "token" not in result.stderr
+
+
+def test_case_text_that_looks_like_rich_markup_prints_as_is(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text('patient: {name: "Doe [/x] Jane"}\nprocedure: {code: 0275T}\n'
+                    'treatments: [{type: medication, name: "[/red]", outcome: failed}]\n')
+    result = run("check", case)
+    assert result.exit_code == 0, result.output
+    assert "Doe [/x] Jane" in result.stdout
