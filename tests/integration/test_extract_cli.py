@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from overturn.case.load import case_from_data
-from overturn.extract.cli import extract_command
+from overturn.cli.extract import extract_command
 
 NOTE = (
     "HPI: neurogenic claudication, relieved by sitting. Failed 8 weeks of PT. Two ESIs gave temporary relief.\n"

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from overturn.case.load import case_from_data, case_to_data, load_case
-from overturn.fhir.cli import app
+from overturn.cli.fhir import app
 from overturn.fhir.export import export_case
 from overturn.fhir.facts import FACT_ITEMS
 from overturn.fhir.questionnaire import iter_items, questionnaire_for_pack

@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "render": {"document"},
     "extract": {"case"},
     "brief": {"case", "packs", "criteria", "document"},
-    "fhir": {"case", "packs", "criteria", "extract", "document", "brief", "render", "service"},
+    "fhir": {"case", "packs", "criteria", "extract", "document"},
 }
 
 

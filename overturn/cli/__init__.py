@@ -26,7 +26,7 @@ pack_app = typer.Typer(help="Content packs: check a pack, list installed packs."
 app.add_typer(pack_app, name="pack")
 
 STATUS_STYLE = {"met": "bold green", "unmet": "bold red", "unknown": "bold yellow"}
-DEMO_CASE = Path(__file__).resolve().parents[1] / "packs" / "mild" / "examples" / "medicare_advantage.yaml"
+DEMO_CASE = Path(__file__).resolve().parents[2] / "packs" / "mild" / "examples" / "medicare_advantage.yaml"
 
 
 @cache
@@ -214,23 +214,16 @@ def demo(
         sys.stdout.write(f"wrote {target}\n")
 
 
-def _register_optional() -> None:
-    """Subcommands from other parts of the core, added when their modules are present."""
-    try:
-        from overturn.extract.cli import extract_command
-    except ImportError:
-        pass
-    else:
-        app.command("extract")(extract_command)
-    try:
-        from overturn.fhir.cli import app as fhir_app
-    except ImportError:
-        pass
-    else:
-        app.add_typer(fhir_app, name="fhir")
+def _register_subcommands() -> None:
+    # Both modules import only typer at the top; medspaCy and fhir.resources load inside their commands.
+    from overturn.cli.extract import extract_command
+    from overturn.cli.fhir import app as fhir_app
+
+    app.command("extract")(extract_command)
+    app.add_typer(fhir_app, name="fhir")
 
 
-_register_optional()
+_register_subcommands()
 
 
 def main() -> None:
