@@ -11,7 +11,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from overturn.case.codes import (
     cpt_shape_ok,
@@ -242,6 +250,47 @@ class Findings(Strict):
     surgical_candidate: bool | None = None
     symptoms: Text | None = None
     levels: list[LevelFinding] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _summary_from_levels(cls, data: Any) -> Any:
+        """A case that gives imaging findings only level by level gets the worst level as its summary.
+
+        The criteria read the summary fields; without this, "L4-L5: grade 3" would leave the
+        spondylolisthesis criterion unknown instead of unmet. A summary the office wrote is kept.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("levels"), list):
+            return data
+        data = dict(data)
+        for key in ("ligamentum_flavum_mm", "spondylolisthesis_grade"):
+            if data.get(key) is None:
+                values = [lv.get(key) for lv in data["levels"] if isinstance(lv, dict)]
+                numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+                if numbers:
+                    data[key] = max(numbers)
+        if data.get("stenosis_severity") is None:
+            order = [s.value for s in StenosisSeverity]
+            found = [lv.get("stenosis_severity") for lv in data["levels"] if isinstance(lv, dict)]
+            ranked = [f for f in found if f in order]
+            if ranked:
+                data["stenosis_severity"] = max(ranked, key=order.index)
+        return data
+
+    @model_validator(mode="after")
+    def _summary_is_the_worst_level(self) -> Findings:
+        for key, unit in (("ligamentum_flavum_mm", " mm"), ("spondylolisthesis_grade", "")):
+            summary = getattr(self, key)
+            worst = max(
+                (lv for lv in self.levels if getattr(lv, key) is not None),
+                key=lambda lv: getattr(lv, key),
+                default=None,
+            )
+            if summary is not None and worst is not None and getattr(worst, key) > summary:
+                raise ValueError(
+                    f"{key} is {summary}{unit} but levels gives {getattr(worst, key)}{unit} at "
+                    f"{worst.level}; the summary must be the worst level"
+                )
+        return self
 
 
 class TreatmentType(StrEnum):

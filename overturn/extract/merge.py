@@ -28,7 +28,9 @@ _EMPTY_LIST_IS_UNKNOWN = {"diagnoses", "findings.stenosis_levels", "procedure.le
 @dataclass(frozen=True)
 class MergeChange:
     path: str
-    action: str  # "filled", "overwritten" or "kept" (the case already had a different value)
+    # "filled", "overwritten", "kept" (the case already had a different value) or "conflict" (left empty: the
+    # value would contradict a summary the case keeps)
+    action: str
     old: Any
     new: Any
     sources: tuple[str, ...]
@@ -37,6 +39,11 @@ class MergeChange:
         where = "; ".join(self.sources) or "notes"
         if self.action == "kept":
             return f"{self.path}: kept {self.old!r} (notes say {self.new!r}; use --overwrite to replace) [{where}]"
+        if self.action == "conflict":
+            return (
+                f"{self.path}: left empty: notes say {self.new!r}, worse than the case's summary "
+                f"{self.old!r} (use --overwrite, or correct the summary) [{where}]"
+            )
         if self.action == "overwritten":
             return f"{self.path}: {self.old!r} -> {self.new!r} [{where}]"
         return f"{self.path}: filled with {self.new!r} [{where}]"
@@ -87,6 +94,27 @@ def _merge_levels(
         del findings["levels"]
 
 
+def _keep_levels_within_summary(findings: dict[str, Any], changes: list[MergeChange]) -> list[MergeChange]:
+    """The case's summary is its worst level. A level value filled from the notes that is worse than a summary
+    the merge kept would make the case contradict itself: leave it empty and say so."""
+    out = []
+    for change in changes:
+        match = _LEVEL_PATH.match(change.path)
+        summary = findings.get(match["attr"]) if match else None
+        if (
+            match
+            and change.action == "filled"
+            and isinstance(summary, int | float)
+            and isinstance(change.new, int | float)
+            and change.new > summary
+        ):
+            entry = next(e for e in findings.get("levels", []) if e["level"] == match["level"])
+            entry.pop(match["attr"], None)
+            change = MergeChange(change.path, "conflict", summary, change.new, change.sources)
+        out.append(change)
+    return out
+
+
 def merge_fragment(
     case_data: dict[str, Any], fragment: dict[str, Any], facts: list[Fact], overwrite: bool = False
 ) -> tuple[dict[str, Any], list[MergeChange]]:
@@ -121,5 +149,6 @@ def merge_fragment(
     levels = fragment.get("procedure", {}).get("levels")
     if levels:
         apply("procedure.levels", merged.setdefault("procedure", {}), "levels", levels)
+    changes = _keep_levels_within_summary(findings, changes)
     # Validate what we wrote: extraction only emits model values, but a case must never be saved unvalidated.
     return case_to_data(case_from_data(merged)), changes

@@ -158,3 +158,17 @@ def test_a_bare_number_is_not_a_birth_date(value: object) -> None:
 def test_a_category_is_not_a_billable_diagnosis_and_the_error_names_specific_codes() -> None:
     message = errors_of({**BASE, "diagnoses": ["M48.06"]})["diagnoses[0]"]
     assert "not a billable code" in message and "M48.061" in message and "M48.062" in message
+
+
+def test_level_by_level_findings_fill_a_missing_summary_with_the_worst_level() -> None:
+    case = case_from_data({**BASE, "findings": {"levels": [
+        {"level": "L4-L5", "ligamentum_flavum_mm": 4.2, "spondylolisthesis_grade": 3, "stenosis_severity": "moderate"},
+        {"level": "L3-L4", "ligamentum_flavum_mm": 2.0, "stenosis_severity": "severe"}]}})
+    f = case.findings
+    assert (f.ligamentum_flavum_mm, f.spondylolisthesis_grade, f.stenosis_severity) == (4.2, 3, "severe")
+
+
+def test_a_summary_milder_than_a_level_is_an_error() -> None:
+    found = errors_of({**BASE, "findings": {"spondylolisthesis_grade": 1,
+                                            "levels": [{"level": "L4-L5", "spondylolisthesis_grade": 3}]}})
+    assert "levels gives 3 at L4-L5" in found["findings"]

@@ -134,3 +134,12 @@ def test_goals_are_not_current_findings() -> None:
     result = run("GOALS:\nWalk 4 blocks without stopping.\nStand for 30 minutes.")
     assert "findings" not in result
     assert {e["reason"] for e in result["evidence"]} == {"a goal, not a current finding"}
+
+
+def test_merge_leaves_a_level_empty_when_it_would_contradict_a_kept_summary() -> None:
+    result = extract([Note("n", "LF 5.5 mm at L4-5.")])
+    merged, changes = merge_fragment(CASE, result.fragment, result.facts)
+    assert merged["findings"]["ligamentum_flavum_mm"] == 3.2
+    assert "ligamentum_flavum_mm" not in merged["findings"].get("levels", [{}])[0]
+    conflict = next(c for c in changes if c.path == "findings.levels[L4-L5].ligamentum_flavum_mm")
+    assert conflict.action == "conflict" and "worse than the case's summary 3.2" in str(conflict)
