@@ -10,6 +10,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import regex
+
 EXT = "http://hl7.org/fhir/StructureDefinition/"
 SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
 UCUM = "http://unitsofmeasure.org"
@@ -208,20 +210,28 @@ def _quantity_checks(item: dict[str, Any], value: dict[str, Any]) -> list[str]:
     return problems
 
 
+REGEX_SECONDS = 0.25
+
+
 def _string_checks(item: dict[str, Any], value: str) -> list[str]:
     problems = []
     if isinstance(item.get("maxLength"), int) and len(value) > item["maxLength"]:
         problems.append(f"the answer is longer than the maximum length {item['maxLength']}")
     for ext in extensions(item, "minLength"):
-        if len(value) < int(ext_value(ext)[1]):
-            problems.append(f"the answer is shorter than the minimum length {ext_value(ext)[1]}")
+        minimum = ext_value(ext)[1]
+        if isinstance(minimum, int) and len(value) < minimum:
+            problems.append(f"the answer is shorter than the minimum length {minimum}")
     for ext in extensions(item, "regex"):
         pattern = str(ext_value(ext)[1])
         try:
-            if not re.fullmatch(pattern, value):
+            # The pattern comes from an uploaded Questionnaire: a time limit keeps a catastrophic pattern
+            # such as (a+)+$ from stalling the validator.
+            if not regex.fullmatch(pattern, value, timeout=REGEX_SECONDS):
                 problems.append(f"the answer {value!r} does not match the pattern {pattern!r}")
-        except re.error:
-            pass  # a pattern Python cannot compile is the questionnaire's fault, not the answer's
+        except TimeoutError:
+            problems.append(f"the pattern {pattern!r} took too long to check; the answer was not verified")
+        except regex.error:
+            pass  # a pattern that does not compile is the questionnaire's fault, not the answer's
     return problems
 
 

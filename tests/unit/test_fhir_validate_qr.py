@@ -147,3 +147,15 @@ def test_a_canonical_naming_a_value_set_is_not_a_questionnaire() -> None:
     }
     found, issues = resolve_questionnaire(response, [])
     assert found is None and issues[0].severity == "error"
+
+
+def test_a_catastrophic_pattern_from_a_questionnaire_cannot_stall_the_validator() -> None:
+    import time
+
+    from overturn.fhir.qr_values import _string_checks
+
+    item = {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/regex", "valueString": "(a|aa)+$"}]}
+    started = time.monotonic()
+    problems = _string_checks(item, "a" * 40 + "!")
+    assert any("took too long" in p for p in problems)
+    assert time.monotonic() - started < 60  # generous: without the limit this runs for hours
