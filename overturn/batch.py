@@ -33,13 +33,21 @@ def render_one(
     return render(doc, fmt)
 
 
+INTERNAL_ERROR = "internal error"
+
+
+def is_internal(message: str) -> bool:
+    """A failure that is Overturn's fault, not the input's (the CLI exits 1 for it, 2 for bad input)."""
+    return f": {INTERNAL_ERROR}: " in message
+
+
 def _job(case_path: Path, fmt: str, out_dir: Path, options: dict[str, Any]) -> tuple[Path, str | None]:
     try:
         data = render_one(case_path, fmt, **options)
     except InputError as exc:
         return case_path, exc.render()
     except Exception as exc:  # noqa: BLE001 - a batch reports every failure and carries on
-        return case_path, f"{case_path}: internal error: {type(exc).__name__}: {exc}"
+        return case_path, f"{case_path}: {INTERNAL_ERROR}: {type(exc).__name__}: {exc}"
     target = out_dir / (case_path.stem + EXTENSIONS.get(fmt, f".{fmt}"))
     target.write_bytes(data)
     return target, None

@@ -135,7 +135,7 @@ def brief(
     today: TodayOpt = None,
 ) -> None:
     """Build the peer-to-peer brief for one case (to a file or stdout) or many cases (to a folder)."""
-    from overturn.batch import render_batch, render_one
+    from overturn.batch import is_internal, render_batch, render_one
 
     when = _today(today)
     if len(cases) > 1 or (output is not None and output.is_dir()):
@@ -151,7 +151,7 @@ def brief(
             include_unverified=not verified_only,
             console=err(),
         )
-        raise typer.Exit(2 if failures else 0)
+        raise typer.Exit(1 if any(is_internal(e) for _, e in failures) else 2 if failures else 0)
     try:
         data = render_one(
             cases[0], fmt, layout=layout, pack=pack, today=when, include_unverified=not verified_only
