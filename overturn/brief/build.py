@@ -180,15 +180,21 @@ def _rebuttal_section(case: Case, pack: Pack, words: Wording) -> Section:
     return Section("rebuttals", "Responding to the denial", tuple(children))
 
 
-def _questions_section(pack: Pack, evaluation: Evaluation, words: Wording) -> Section:
+def reviewer_questions(pack: Pack, evaluation: Evaluation, words: Wording) -> list[QuestionAnswer]:
+    """The pack's likely questions that apply to this case, likeliest first, each asked once."""
     family = evaluation.family
-    items = []
+    items: dict[str, QuestionAnswer] = {}
     for q in sorted(pack.reviewer_questions, key=lambda q: q.rank):
-        if q.families and (family is None or family.id not in q.families):
+        if q.question in items or (q.families and (family is None or family.id not in q.families)):
             continue
         answer = words.paragraph(q.answer)
         if answer is not None:
-            items.append(QuestionAnswer(q.question, answer))
+            items[q.question] = QuestionAnswer(q.question, answer)
+    return list(items.values())
+
+
+def _questions_section(pack: Pack, evaluation: Evaluation, words: Wording) -> Section:
+    items = reviewer_questions(pack, evaluation, words)
     return Section(
         "questions", "Questions the reviewer is likely to ask", tuple(items) or (para("None prepared."),)
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from overturn.brief.build import DENIAL_REASON_LABELS, bibliography
+from overturn.brief.build import DENIAL_REASON_LABELS, bibliography, reviewer_questions
 from overturn.brief.context import layout_inputs
 from overturn.brief.sheet import NOT_RECORDED, header_band, information_values
 from overturn.brief.statements import Wording
@@ -121,17 +121,7 @@ def _strongest_points(
 
 
 def _likeliest_questions(pack: Pack, evaluation: Evaluation, words: Wording) -> tuple[QuestionAnswer, ...]:
-    family = evaluation.family
-    out: list[QuestionAnswer] = []
-    for q in sorted(pack.reviewer_questions, key=lambda q: q.rank):
-        if q.families and (family is None or family.id not in q.families):
-            continue
-        answer = words.paragraph(q.answer)
-        if answer is not None:
-            out.append(QuestionAnswer(q.question, answer))
-        if len(out) == QUESTIONS:
-            break
-    return tuple(out)
+    return tuple(reviewer_questions(pack, evaluation, words)[:QUESTIONS])
 
 
 def _ask(pack: Pack, evaluation: Evaluation) -> Paragraph | None:
