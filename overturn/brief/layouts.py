@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from overturn.brief.build import build_brief
 from overturn.brief.call_sheet import build_call_sheet
 from overturn.document.model import Document
 
 LAYOUTS: dict[str, Callable[..., Document]] = {"brief": build_brief, "call-sheet": build_call_sheet}
-
-
-def register_layout(name: str, builder: Callable[..., Any]) -> None:
-    LAYOUTS[name] = builder

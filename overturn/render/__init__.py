@@ -18,10 +18,6 @@ WRITERS: dict[str, str] = {
 EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "pdf": ".pdf", "docx": ".docx"}
 
 
-def register(fmt: str, dotted: str) -> None:
-    WRITERS[fmt] = dotted
-
-
 def writer_for(fmt: str) -> Any:
     try:
         module, func = WRITERS[fmt].split(":")
